@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import shared from '../vitest.shared';
+import shared from '../vitest.shared.ts';
 
 /** The domain is pure, so near-full coverage is cheap: the build fails below 95% of lines. */
 export default mergeConfig(shared, defineConfig({

@@ -1,0 +1,105 @@
+import { createAlert, type AlertKind, type UnicornAlert } from '../alert/unicorn-alert';
+import { VITALS, vitalValue, type Reading, type Vital } from '../reading/reading';
+import type { HealthPolicy } from './health-policy';
+
+export type VitalLevel = 'ok' | 'warning' | 'critical';
+
+/** A unicorn's current health: its latest reading, the level of each vital, and whether it has gone silent. */
+export interface UnicornHealthState {
+  readonly name: string;
+  /** Time of the latest reading applied (epoch ms); older readings never change the state. */
+  readonly lastReadingTime: number;
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly magicPoints: number;
+  readonly healthPoints: number;
+  readonly levels: Readonly<Record<Vital, VitalLevel>>;
+  readonly silent: boolean;
+}
+
+export interface HealthUpdate {
+  readonly state: UnicornHealthState | undefined;
+  /** One alert per transition, in the order they happened. */
+  readonly alerts: UnicornAlert[];
+  /** A level or silence changed: the store must write this at once. */
+  readonly levelsChanged: boolean;
+  /** The latest reading moved forward (a "last seen" refresh, which the store may coalesce). */
+  readonly advanced: boolean;
+}
+
+/**
+ * The next level of a vital, with hysteresis: entering a worse level happens as soon as the value crosses
+ * its threshold; leaving it needs the value to climb `recoveryMargin` above the threshold.
+ */
+export function nextLevel(current: VitalLevel, value: number, policy: HealthPolicy): VitalLevel {
+  if (value < policy.criticalBelow) return 'critical';
+  if (current === 'ok') return value < policy.warnBelow ? 'warning' : 'ok';
+  if (value >= policy.warnBelow + policy.recoveryMargin) return 'ok';
+  if (current === 'critical') return value >= policy.criticalBelow + policy.recoveryMargin ? 'warning' : 'critical';
+  return 'warning';
+}
+
+const KIND_OF_LEVEL: Readonly<Record<VitalLevel, AlertKind>> = { ok: 'VitalRecovered', warning: 'VitalLow', critical: 'VitalCritical' };
+
+function thresholdOf(level: VitalLevel, policy: HealthPolicy): number {
+  return level === 'critical' ? policy.criticalBelow : policy.warnBelow;
+}
+
+const OK_LEVELS: Readonly<Record<Vital, VitalLevel>> = { MagicPoints: 'ok', HealthPoints: 'ok' };
+
+/**
+ * Applies a unicorn's readings to its state. Readings at or before the state's latest are ignored, so
+ * duplicate and out-of-order delivery cannot make a vital flap or an alert repeat.
+ */
+export function applyReadings(previous: UnicornHealthState | undefined, readings: readonly Reading[], policy: HealthPolicy): HealthUpdate {
+  const ordered = readings.length > 1 ? [...readings].sort((a, b) => a.time - b.time) : readings;
+  let state = previous;
+  const alerts: UnicornAlert[] = [];
+  let levelsChanged = false;
+  let advanced = false;
+  for (const reading of ordered) {
+    if (state !== undefined && reading.time <= state.lastReadingTime) continue;
+    if (state !== undefined && reading.name !== state.name) continue;
+    advanced = true;
+    const before = state?.levels ?? OK_LEVELS;
+    const levels = { ...before };
+    for (const vital of VITALS) {
+      const value = vitalValue(reading, vital);
+      const level = nextLevel(before[vital], value, policy);
+      if (level !== before[vital]) {
+        levels[vital] = level;
+        levelsChanged = true;
+        alerts.push(createAlert({
+          name: reading.name, kind: KIND_OF_LEVEL[level], vital, value,
+          threshold: level === 'ok' ? thresholdOf(before[vital], policy) : thresholdOf(level, policy),
+          readingTime: reading.time, latitude: reading.latitude, longitude: reading.longitude,
+        }));
+      }
+    }
+    if (state?.silent === true) {
+      levelsChanged = true;
+      alerts.push(createAlert({
+        name: reading.name, kind: 'UnicornBack', vital: null, value: null, threshold: null,
+        readingTime: reading.time, latitude: reading.latitude, longitude: reading.longitude,
+      }));
+    }
+    state = {
+      name: reading.name, lastReadingTime: reading.time, latitude: reading.latitude, longitude: reading.longitude,
+      magicPoints: reading.magicPoints, healthPoints: reading.healthPoints, levels, silent: false,
+    };
+  }
+  if (previous === undefined && state !== undefined) levelsChanged = true;
+  return { state, alerts, levelsChanged, advanced };
+}
+
+/** Marks a unicorn silent when it has not reported for longer than the policy allows at `now`. */
+export function detectSilence(state: UnicornHealthState, now: number, policy: HealthPolicy): HealthUpdate {
+  if (state.silent || now - state.lastReadingTime <= policy.silenceAfterMs) {
+    return { state, alerts: [], levelsChanged: false, advanced: false };
+  }
+  const alert = createAlert({
+    name: state.name, kind: 'UnicornSilent', vital: null, value: null, threshold: policy.silenceAfterMs / 1000,
+    readingTime: state.lastReadingTime, latitude: state.latitude, longitude: state.longitude,
+  });
+  return { state: { ...state, silent: true }, alerts: [alert], levelsChanged: true, advanced: false };
+}
