@@ -45,7 +45,12 @@ function thresholdOf(level: VitalLevel, policy: HealthPolicy): number {
   return level === 'critical' ? policy.criticalBelow : policy.warnBelow;
 }
 
-const OK_LEVELS: Readonly<Record<Vital, VitalLevel>> = { MagicPoints: 'ok', HealthPoints: 'ok' };
+type Levels = Readonly<Record<Vital, VitalLevel>>;
+const LEVELS: readonly VitalLevel[] = ['ok', 'warning', 'critical'];
+// Only nine combinations exist: sharing them keeps a tracked unicorn's state small (100,000 unicorns in memory).
+const INTERNED_LEVELS: readonly Levels[] = LEVELS.flatMap((magic) => LEVELS.map((health) => Object.freeze({ MagicPoints: magic, HealthPoints: health })));
+const levelsOf = (magic: VitalLevel, health: VitalLevel): Levels => INTERNED_LEVELS[LEVELS.indexOf(magic) * 3 + LEVELS.indexOf(health)]!;
+const OK_LEVELS = levelsOf('ok', 'ok');
 
 /**
  * Applies a unicorn's readings to its state. Readings at or before the state's latest are ignored, so
@@ -62,7 +67,7 @@ export function applyReadings(previous: UnicornHealthState | undefined, readings
     if (state !== undefined && reading.name !== state.name) continue;
     advanced = true;
     const before = state?.levels ?? OK_LEVELS;
-    const levels = { ...before };
+    const levels: Record<Vital, VitalLevel> = { MagicPoints: before.MagicPoints, HealthPoints: before.HealthPoints };
     for (const vital of VITALS) {
       const value = vitalValue(reading, vital);
       const level = nextLevel(before[vital], value, policy);
@@ -84,8 +89,9 @@ export function applyReadings(previous: UnicornHealthState | undefined, readings
       }));
     }
     state = {
-      name: reading.name, lastReadingTime: reading.time, latitude: reading.latitude, longitude: reading.longitude,
-      magicPoints: reading.magicPoints, healthPoints: reading.healthPoints, levels, silent: false,
+      // The stored name is reused so that each tracked unicorn holds one copy of it.
+      name: state?.name ?? reading.name, lastReadingTime: reading.time, latitude: reading.latitude, longitude: reading.longitude,
+      magicPoints: reading.magicPoints, healthPoints: reading.healthPoints, levels: levelsOf(levels.MagicPoints, levels.HealthPoints), silent: false,
     };
   }
   if (previous === undefined && state !== undefined) levelsChanged = true;

@@ -26,25 +26,27 @@ const reject = (code: RejectionCode, reason: string, line: number, raw: string):
 /**
  * Decodes one Kinesis record (or any byte chunk) as UTF-8 into readings: one JSON reading, or several
  * newline-delimited ones. Blank lines and a trailing newline (the workshop's v2 producer) are ignored.
+ * Results are appended to `into` when given, so a batch decodes without an allocation per record.
  */
-export function decodeRecord(data: Uint8Array, options: DecodeOptions): DecodedRecord {
+export function decodeRecord(data: Uint8Array, options: DecodeOptions, into: DecodedRecord = { readings: [], rejections: [] }): DecodedRecord {
   const limits = options.limits ?? DEFAULT_READING_LIMITS;
   if (data.byteLength > limits.maxRecordBytes) {
-    return { readings: [], rejections: [reject('RECORD_TOO_LARGE', `record is ${data.byteLength} bytes; the limit is ${limits.maxRecordBytes}`, 0, lossyUtf8.decode(data))] };
+    into.rejections.push(reject('RECORD_TOO_LARGE', `record is ${data.byteLength} bytes; the limit is ${limits.maxRecordBytes}`, 0, lossyUtf8.decode(data)));
+    return into;
   }
   let text: string;
   try {
     text = utf8.decode(data);
   } catch {
-    return { readings: [], rejections: [reject('INVALID_UTF8', 'record is not valid UTF-8', 0, lossyUtf8.decode(data))] };
+    into.rejections.push(reject('INVALID_UTF8', 'record is not valid UTF-8', 0, lossyUtf8.decode(data)));
+    return into;
   }
-  return decodeText(text, options);
+  return decodeText(text, options, into);
 }
 
 /** Decodes text holding one or more newline-delimited readings. */
-export function decodeText(text: string, options: DecodeOptions): DecodedRecord {
-  const readings: Reading[] = [];
-  const rejections: Rejection[] = [];
+export function decodeText(text: string, options: DecodeOptions, into: DecodedRecord = { readings: [], rejections: [] }): DecodedRecord {
+  const { readings, rejections } = into;
   let start = 0;
   let lineNumber = 0;
   let sawContent = false;
@@ -52,9 +54,9 @@ export function decodeText(text: string, options: DecodeOptions): DecodedRecord 
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     lineNumber++;
-    const line = text.charCodeAt(end - 1) === 13 /* \r */ ? text.slice(start, end - 1) : text.slice(start, end);
-    if (line.trim().length > 0) {
+    if (!isBlank(text, start, end)) {
       sawContent = true;
+      const line = text.charCodeAt(end - 1) === 13 /* \r */ ? text.slice(start, end - 1) : start === 0 && end === text.length ? text : text.slice(start, end);
       const result = decodeLine(line, lineNumber, options);
       if ('code' in result) rejections.push(result);
       else readings.push(result);
@@ -62,7 +64,7 @@ export function decodeText(text: string, options: DecodeOptions): DecodedRecord 
     start = end + 1;
   }
   if (!sawContent) rejections.push(reject('EMPTY_RECORD', 'record holds no reading', 0, text));
-  return { readings, rejections };
+  return into;
 }
 
 /** Decodes one line of text holding one JSON reading. */
@@ -94,9 +96,9 @@ function validateReading(o: Record<string, unknown>, line: number, raw: string, 
 
   if (name === undefined) return missing('Name', line, raw);
   if (typeof name !== 'string') return wrongType('Name', 'a string', name, line, raw);
-  if (name.trim().length === 0) return reject('EMPTY_NAME', 'Name is empty', line, raw);
+  if (name.length === 0 || isBlank(name, 0, name.length)) return reject('EMPTY_NAME', 'Name is empty', line, raw);
   if (name.length > limits.maxNameLength) return reject('NAME_TOO_LONG', `Name is ${name.length} characters; the limit is ${limits.maxNameLength}`, line, raw);
-  if (INVALID_NAME_CHARACTERS.test(name)) return reject('NAME_CONTROL_CHARACTERS', 'Name contains control characters or unpaired surrogates', line, raw);
+  if (!hasOnlyPrintableAscii(name) && INVALID_NAME_CHARACTERS.test(name)) return reject('NAME_CONTROL_CHARACTERS', 'Name contains control characters or unpaired surrogates', line, raw);
 
   if (statusTime === undefined) return missing('StatusTime', line, raw);
   if (typeof statusTime !== 'string') return wrongType('StatusTime', 'a string', statusTime, line, raw);
@@ -109,11 +111,29 @@ function validateReading(o: Record<string, unknown>, line: number, raw: string, 
   }
   if (time < limits.minTime) return reject('TIMESTAMP_TOO_OLD', `StatusTime is before ${new Date(limits.minTime).toISOString()}`, line, raw);
 
-  for (const [field, v] of [['Latitude', latitude], ['Longitude', longitude], ['Distance', distance], ['MagicPoints', magicPoints], ['HealthPoints', healthPoints]] as const) {
-    if (v === undefined) return missing(field, line, raw);
-    if (typeof v !== 'number') return wrongType(field, 'a number', v, line, raw);
-    if (!Number.isFinite(v)) return reject('NOT_FINITE', `${field} is not a finite number`, line, raw);
+  // The common case is one condition; the detailed checks below only run to say what is wrong.
+  if (
+    typeof latitude === 'number' && typeof longitude === 'number' && typeof distance === 'number'
+    && typeof magicPoints === 'number' && typeof healthPoints === 'number'
+    && latitude >= -90 && latitude <= 90 && longitude >= -180 && longitude <= 180
+    && distance >= 0 && distance <= limits.maxDistancePerReading
+    && Number.isInteger(magicPoints) && Number.isInteger(healthPoints)
+    && magicPoints <= limits.maxAbsPoints && magicPoints >= -limits.maxAbsPoints
+    && healthPoints <= limits.maxAbsPoints && healthPoints >= -limits.maxAbsPoints
+  ) {
+    return { name, time, latitude, longitude, distance, magicPoints, healthPoints };
   }
+  return diagnoseNumbers(name, time, latitude, longitude, distance, magicPoints, healthPoints, line, raw, limits);
+}
+
+function diagnoseNumbers(
+  name: string, time: number, latitude: unknown, longitude: unknown, distance: unknown, magicPoints: unknown, healthPoints: unknown,
+  line: number, raw: string, limits: ReadingLimits,
+): Reading | Rejection {
+  // Checked field by field rather than in a loop over tuples: this runs once per reading on the hot path.
+  const numberProblem = checkNumber('Latitude', latitude, line, raw) ?? checkNumber('Longitude', longitude, line, raw)
+    ?? checkNumber('Distance', distance, line, raw) ?? checkNumber('MagicPoints', magicPoints, line, raw) ?? checkNumber('HealthPoints', healthPoints, line, raw);
+  if (numberProblem !== undefined) return numberProblem;
   const lat = latitude as number, lon = longitude as number, dist = distance as number;
   const magic = magicPoints as number, health = healthPoints as number;
   if (lat < -90 || lat > 90) return reject('LATITUDE_OUT_OF_RANGE', `Latitude ${lat} is outside [-90, 90]`, line, raw);
@@ -122,12 +142,38 @@ function validateReading(o: Record<string, unknown>, line: number, raw: string, 
   if (dist > limits.maxDistancePerReading) {
     return reject('IMPOSSIBLE_DISTANCE', `Distance ${dist} m in one second exceeds ${limits.maxDistancePerReading} m`, line, raw);
   }
-  for (const [field, v] of [['MagicPoints', magic], ['HealthPoints', health]] as const) {
-    if (!Number.isInteger(v)) return reject('NON_INTEGER_POINTS', `${field} ${v} is not an integer`, line, raw);
-    if (Math.abs(v) > limits.maxAbsPoints) return reject('POINTS_OUT_OF_RANGE', `${field} ${v} is beyond ±${limits.maxAbsPoints}`, line, raw);
-  }
+  const pointsProblem = checkPoints('MagicPoints', magic, line, raw, limits) ?? checkPoints('HealthPoints', health, line, raw, limits);
+  if (pointsProblem !== undefined) return pointsProblem;
   return { name, time, latitude: lat, longitude: lon, distance: dist, magicPoints: magic, healthPoints: health };
 }
+
+function checkNumber(field: string, v: unknown, line: number, raw: string): Rejection | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : reject('NOT_FINITE', `${field} is not a finite number`, line, raw);
+  return v === undefined ? missing(field, line, raw) : wrongType(field, 'a number', v, line, raw);
+}
+
+function checkPoints(field: string, v: number, line: number, raw: string, limits: ReadingLimits): Rejection | undefined {
+  if (!Number.isInteger(v)) return reject('NON_INTEGER_POINTS', `${field} ${v} is not an integer`, line, raw);
+  if (Math.abs(v) > limits.maxAbsPoints) return reject('POINTS_OUT_OF_RANGE', `${field} ${v} is beyond ±${limits.maxAbsPoints}`, line, raw);
+  return undefined;
+}
+
+/** Whether a name needs the full character check (anything outside printable ASCII does). */
+function hasOnlyPrintableAscii(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+const isBlank = (text: string, start: number, end: number): boolean => {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) return false;
+  }
+  return true;
+};
 
 const missing = (field: string, line: number, raw: string): Rejection => reject('MISSING_FIELD', `${field} is missing`, line, raw);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Reading } from '../reading/reading';
 import {
-  EmptyPartialError, WindowMismatchError, addReading, distanceSum, emptyPartial, firstReadingTime, isWindowClosed,
+  EmptyPartialError, WindowAccumulator, WindowMismatchError, addReading, distanceSum, emptyPartial, firstReadingTime, isWindowClosed,
   lastReadingTime, mergeAll, mergePartials, partialOfReading, partialsFromReadings, readingCount, toMinuteSummary,
   windowKey, type MinutePartial, type MinuteSummary,
 } from './minute-partial';
@@ -156,5 +156,21 @@ describe('any split, reordering or duplication of a stream gives the same summar
         expect(summariesOf(merged.values())).toEqual(sortSummaries(groupBy(readings)));
       },
     ), { numRuns: 200 });
+  });
+});
+
+describe('WindowAccumulator', () => {
+  it('hands over closed minutes once and keeps the open ones', () => {
+    const acc = new WindowAccumulator();
+    for (const second of [1, 2, 61, 62, 121]) acc.add(reading({ time: T0 + second * 1000 }));
+    acc.add(reading({ name: 'Rocinante', time: T0 + 5_000 }));
+    expect(acc.openWindows).toBe(4);
+    const closed = acc.drainClosed(T0 + 120_000);
+    expect(closed.map((p) => [p.name, p.windowStart, readingCount(p)])).toEqual([
+      ['Shadowfax', T0, 2], ['Shadowfax', T0 + 60_000, 2], ['Rocinante', T0, 1],
+    ]);
+    expect(acc.drainClosed(T0 + 120_000)).toEqual([]);
+    expect([...acc.drainAll().keys()]).toEqual([windowKey('Shadowfax', T0 + 120_000)]);
+    expect(acc.openWindows).toBe(0);
   });
 });

@@ -118,15 +118,49 @@ export function addReading(partial: MinutePartial, reading: Reading): MinutePart
 
 /** Groups readings into one partial per (unicorn, minute), keyed by `windowKey`. */
 export function partialsFromReadings(readings: Iterable<Reading>): Map<string, MinutePartial> {
-  const open = new Map<string, MutablePartial>();
-  for (const reading of readings) {
+  const accumulator = new WindowAccumulator();
+  for (const reading of readings) accumulator.add(reading);
+  return accumulator.drainAll();
+}
+
+/**
+ * Folds readings into one partial per (unicorn, minute), in place: a batch, or a long-running processor's
+ * open windows. `drainClosed` hands over (and forgets) the windows a watermark has closed, so memory stays
+ * bounded by the open minutes.
+ */
+export class WindowAccumulator {
+  private open = new Map<string, MutablePartial>();
+
+  get openWindows(): number {
+    return this.open.size;
+  }
+
+  add(reading: Reading): void {
     const windowStart = floorToMinute(reading.time);
     const key = windowKey(reading.name, windowStart);
-    const partial = open.get(key);
-    if (partial === undefined) open.set(key, toMutable(partialOfReading(reading)));
+    const partial = this.open.get(key);
+    if (partial === undefined) this.open.set(key, toMutable(partialOfReading(reading)));
     else appendReading(partial, reading);
   }
-  return open as Map<string, MinutePartial>;
+
+  /** Removes and returns the windows that end at or before `watermark` (epoch ms). */
+  drainClosed(watermark: number): MinutePartial[] {
+    const closed: MinutePartial[] = [];
+    for (const [key, partial] of this.open) {
+      if (isWindowClosed(partial, watermark)) {
+        closed.push(partial);
+        this.open.delete(key);
+      }
+    }
+    return closed;
+  }
+
+  /** Removes and returns every window, keyed by `windowKey`. */
+  drainAll(): Map<string, MinutePartial> {
+    const all = this.open;
+    this.open = new Map();
+    return all;
+  }
 }
 
 type MutablePartial = { -readonly [K in keyof MinutePartial]: MinutePartial[K] extends readonly number[] ? number[] : MinutePartial[K] };
