@@ -1,0 +1,106 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { CheckpointStore } from './checkpoint-store.port';
+import { EventSourceMappingError } from './event-source-mapping.errors';
+import type { KinesisOnFailureRecord } from './lambda-kinesis-event';
+
+export type KinesisStreamEventHandler = (
+  event: KinesisStreamEvent, context: Context,
+) => Promise<KinesisStreamBatchResponse | void> | KinesisStreamBatchResponse | void;
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type EventSourceMappingLog = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
+
+export type StartingPosition = 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
+
+export interface KinesisEventSourceMappingOptions {
+  kinesis: KinesisClient;
+  streamName: string;
+  functionName: string;
+  handler: KinesisStreamEventHandler;
+  checkpointStore: CheckpointStore;
+  startingPosition: StartingPosition;
+  /** Required with AT_TIMESTAMP. */
+  startingPositionTimestamp?: Date;
+  /** 1–10,000, default 100. */
+  batchSize?: number;
+  /** 0–300, default 0. */
+  maximumBatchingWindowInSeconds?: number;
+  functionResponseTypes?: readonly 'ReportBatchItemFailures'[];
+  bisectBatchOnFunctionError?: boolean;
+  /** -1 (retry until the records expire, the default) or 0–10,000. */
+  maximumRetryAttempts?: number;
+  /** -1 (never, the default) or 60–604,800. */
+  maximumRecordAgeInSeconds?: number;
+  /** The on-failure destination. Without it, discarded batches are logged at level error. */
+  onFailure?: (failure: KinesisOnFailureRecord) => Promise<void>;
+  /** Wait between GetRecords calls on a shard with nothing new; Lambda polls about once a second. */
+  pollIntervalMs?: number;
+  /** Cap of one invocation's JSON payload, default 6 MB (Lambda's synchronous invocation limit). */
+  maxPayloadBytes?: number;
+  /** Reported by context.getRemainingTimeInMillis(); not enforced. Default 3 s, Lambda's default. */
+  timeoutSeconds?: number;
+  /** How often shards are listed again to find new ones; a shard reaching its end triggers a listing at once. */
+  shardDiscoveryIntervalMs?: number;
+  /** Cap of the jittered exponential backoff after API errors and failed invocations. */
+  maxBackoffMs?: number;
+  log?: EventSourceMappingLog;
+  /** Epoch milliseconds; tests move it to age records. */
+  clock?: () => number;
+}
+
+export type MappingSettings = Required<Omit<KinesisEventSourceMappingOptions,
+  'startingPositionTimestamp' | 'functionResponseTypes' | 'onFailure'>> & {
+  startingPositionTimestamp: Date | undefined;
+  reportBatchItemFailures: boolean;
+  onFailure: KinesisEventSourceMappingOptions['onFailure'];
+};
+
+const defaultLog: EventSourceMappingLog = (level, message, fields) => {
+  if (level === 'warn' || level === 'error') console.error(JSON.stringify({ level, message, ...fields }));
+};
+
+/** Applies Lambda's defaults and rejects what CreateEventSourceMapping would reject. */
+export function resolveSettings(options: KinesisEventSourceMappingOptions): MappingSettings {
+  const settings: MappingSettings = {
+    kinesis: options.kinesis,
+    streamName: options.streamName,
+    functionName: options.functionName,
+    handler: options.handler,
+    checkpointStore: options.checkpointStore,
+    startingPosition: options.startingPosition,
+    startingPositionTimestamp: options.startingPositionTimestamp,
+    batchSize: options.batchSize ?? 100,
+    maximumBatchingWindowInSeconds: options.maximumBatchingWindowInSeconds ?? 0,
+    reportBatchItemFailures: options.functionResponseTypes?.includes('ReportBatchItemFailures') ?? false,
+    bisectBatchOnFunctionError: options.bisectBatchOnFunctionError ?? false,
+    maximumRetryAttempts: options.maximumRetryAttempts ?? -1,
+    maximumRecordAgeInSeconds: options.maximumRecordAgeInSeconds ?? -1,
+    onFailure: options.onFailure,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    maxPayloadBytes: options.maxPayloadBytes ?? 6 * 1024 * 1024,
+    timeoutSeconds: options.timeoutSeconds ?? 3,
+    shardDiscoveryIntervalMs: options.shardDiscoveryIntervalMs ?? 10_000,
+    maxBackoffMs: options.maxBackoffMs ?? 10_000,
+    log: options.log ?? defaultLog,
+    clock: options.clock ?? Date.now,
+  };
+  const check = (ok: boolean, message: string): void => {
+    if (!ok) throw new EventSourceMappingError('ESM_INVALID_CONFIGURATION', message);
+  };
+  const between = (value: number, min: number, max: number): boolean =>
+    Number.isInteger(value) && value >= min && value <= max;
+  check(settings.streamName !== '' && settings.functionName !== '', 'streamName and functionName are required');
+  check(between(settings.batchSize, 1, 10_000), 'batchSize must be an integer from 1 to 10000');
+  check(between(settings.maximumBatchingWindowInSeconds, 0, 300),
+    'maximumBatchingWindowInSeconds must be an integer from 0 to 300');
+  check(between(settings.maximumRetryAttempts, -1, 10_000), 'maximumRetryAttempts must be -1 or 0 to 10000');
+  check(settings.maximumRecordAgeInSeconds === -1 || between(settings.maximumRecordAgeInSeconds, 60, 604_800),
+    'maximumRecordAgeInSeconds must be -1 or 60 to 604800');
+  check((settings.startingPosition === 'AT_TIMESTAMP') === (settings.startingPositionTimestamp !== undefined),
+    'startingPositionTimestamp is required with AT_TIMESTAMP and only allowed with it');
+  check(settings.pollIntervalMs > 0 && settings.maxBackoffMs > 0 && settings.shardDiscoveryIntervalMs > 0,
+    'pollIntervalMs, maxBackoffMs and shardDiscoveryIntervalMs must be positive');
+  check(settings.maxPayloadBytes > 0 && settings.timeoutSeconds > 0, 'maxPayloadBytes and timeoutSeconds must be positive');
+  return settings;
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, KinesisStreamRecord } from 'aws-lambda';
+import type { _Record as KinesisApiRecord } from '@aws-sdk/client-kinesis';
+
+/** What Lambda knows about the mapping when it builds an event: the same for every record of a stream. */
+export interface EventSourceIdentity {
+  streamArn: string;
+  awsRegion: string;
+  functionArn: string;
+  invokeIdentityArn: string;
+}
+
+/** A record as Lambda delivers it, with its size in the invocation payload worked out once. */
+export interface DeliverableRecord {
+  event: KinesisStreamRecord;
+  bytes: number;
+}
+
+export function toDeliverableRecord(
+  record: KinesisApiRecord, shardId: string, identity: EventSourceIdentity,
+): DeliverableRecord {
+  const sequenceNumber = record.SequenceNumber ?? '';
+  const event: KinesisStreamRecord = {
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: record.PartitionKey ?? '',
+      sequenceNumber,
+      data: Buffer.from(record.Data ?? new Uint8Array()).toString('base64'),
+      approximateArrivalTimestamp: (record.ApproximateArrivalTimestamp?.getTime() ?? 0) / 1000,
+    },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${shardId}:${sequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: identity.invokeIdentityArn,
+    awsRegion: identity.awsRegion,
+    eventSourceARN: identity.streamArn,
+  };
+  return { event, bytes: Buffer.byteLength(JSON.stringify(event)) };
+}
+
+/** `{"Records":[` + `]}`, plus one comma between records. */
+export const eventBytes = (recordBytes: number, recordCount: number): number =>
+  14 + recordBytes + Math.max(0, recordCount - 1);
+
+/** A fresh copy per invocation: a handler that mutates its event must not change what a retry delivers. */
+export const copyRecord = (record: KinesisStreamRecord): KinesisStreamRecord =>
+  ({ ...record, kinesis: { ...record.kinesis } });
+
+const deprecatedCallback = (): never => {
+  throw new Error('context.done/succeed/fail are not supported: return or throw from the async handler');
+};
+
+export function lambdaContext(
+  functionName: string, functionArn: string, timeoutMs: number, now: () => number,
+): Context {
+  const deadline = now() + timeoutMs;
+  const day = new Date(now()).toISOString().slice(0, 10).replaceAll('-', '/');
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: functionArn,
+    memoryLimitInMB: '128',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `${day}/[$LATEST]${randomUUID().replaceAll('-', '')}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - now()),
+    done: deprecatedCallback,
+    fail: deprecatedCallback,
+    succeed: deprecatedCallback,
+  };
+}
+
+/**
+ * Reads a handler's response the way Lambda does with ReportBatchItemFailures and returns the index of the
+ * first record to retry, or undefined when the batch succeeded. Success: no response, no list, or an empty list.
+ * Whole-batch failure (0): an identifier that is missing, empty, not a string or not in the batch.
+ */
+export function retryFromIndex(response: unknown, sequenceNumbers: readonly string[]): number | undefined {
+  if (response === null || typeof response !== 'object') return undefined;
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return undefined;
+  if (!Array.isArray(failures)) return 0;
+  if (failures.length === 0) return undefined;
+  const indexOf = new Map(sequenceNumbers.map((sequenceNumber, index) => [sequenceNumber, index]));
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const failure of failures as unknown[]) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    const index = typeof id === 'string' ? indexOf.get(id) : undefined;
+    if (index === undefined) return 0;
+    lowest = Math.min(lowest, index);
+  }
+  return lowest;
+}
+
+export type FailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
+
+/** The record Lambda sends to an on-failure destination (SQS/SNS) for Kinesis records it discards. */
+export interface KinesisOnFailureRecord {
+  requestContext: {
+    requestId: string;
+    functionArn: string;
+    condition: FailureCondition;
+    approximateInvokeCount: number;
+  };
+  /** Absent when the records were discarded without being delivered (too old before any attempt). */
+  responseContext?: {
+    statusCode: number;
+    executedVersion: string;
+    functionError?: 'Unhandled';
+  };
+  version: '1.0';
+  timestamp: string;
+  KinesisBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    approximateArrivalOfFirstRecord: string;
+    approximateArrivalOfLastRecord: string;
+    batchSize: number;
+    streamArn: string;
+  };
+}
+
+export function onFailureRecord(args: {
+  records: readonly DeliverableRecord[];
+  shardId: string;
+  identity: EventSourceIdentity;
+  condition: FailureCondition;
+  invokeCount: number;
+  functionError: boolean;
+  now: number;
+}): KinesisOnFailureRecord {
+  const first = args.records[0]?.event.kinesis;
+  const last = args.records[args.records.length - 1]?.event.kinesis;
+  const arrival = (seconds: number | undefined): string => new Date((seconds ?? 0) * 1000).toISOString();
+  return {
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: args.identity.functionArn,
+      condition: args.condition,
+      approximateInvokeCount: args.invokeCount,
+    },
+    ...(args.invokeCount > 0 && {
+      responseContext: {
+        statusCode: 200,
+        executedVersion: '$LATEST',
+        ...(args.functionError && { functionError: 'Unhandled' as const }),
+      },
+    }),
+    version: '1.0',
+    timestamp: new Date(args.now).toISOString(),
+    KinesisBatchInfo: {
+      shardId: args.shardId,
+      startSequenceNumber: first?.sequenceNumber ?? '',
+      endSequenceNumber: last?.sequenceNumber ?? '',
+      approximateArrivalOfFirstRecord: arrival(first?.approximateArrivalTimestamp),
+      approximateArrivalOfLastRecord: arrival(last?.approximateArrivalTimestamp),
+      batchSize: args.records.length,
+      streamArn: args.identity.streamArn,
+    },
+  };
+}
