@@ -1,1 +1,4 @@
-export {};
+export * from './local/runtime/index';
+export * from './local/eventbridge/index';
+export * from './query/index';
+export * from './local/event-source-mapping/index';

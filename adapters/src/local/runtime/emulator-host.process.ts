@@ -1,0 +1,151 @@
+/**
+ * Entry of the forked emulator host: kinesalite, dynalite and s3rver in one child process.
+ *
+ * A child rather than the app process because s3rver needs --openssl-legacy-provider (its ListObjectsV2
+ * continuation token is DES-encrypted) and because the emulators then get the second core.
+ * The parent owns the lifetime: the child stops on SIGTERM or as soon as the IPC channel goes away, so it
+ * never outlives a parent that crashed or was killed.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import kinesalite from 'kinesalite';
+import S3rver from 's3rver';
+import S3rverAccount from 's3rver/lib/models/account';
+import type { EmulatorHostConfig, EmulatorHostMessage, EmulatorName, EmulatorPorts } from './emulator-host.protocol';
+
+/** dynalite's graceful close may wait up to 30 s for requests; the parent escalates to SIGKILL later anyway. */
+const CLOSE_DEADLINE_MS = 3_000;
+
+class EmulatorListenError extends Error {
+  readonly code = 'EMULATOR_LISTEN_FAILED' as const;
+
+  constructor(
+    readonly service: EmulatorName,
+    readonly port: number,
+    readonly reason: NodeJS.ErrnoException,
+  ) {
+    super(`${service} could not listen on port ${port}: ${reason.message}`);
+    this.name = 'EmulatorListenError';
+  }
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as EmulatorHostConfig;
+const servers: http.Server[] = [];
+let ready = false;
+let shuttingDown = false;
+
+function send(message: EmulatorHostMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+function listen(service: EmulatorName, server: http.Server, port: number): Promise<number> {
+  servers.push(server);
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => reject(new EmulatorListenError(service, port, error));
+    server.once('error', onError);
+    server.listen(port, config.host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * s3rver only accepts the access key "S3RVER"; any other key gets InvalidAccessKeyId. Real tools (the AWS
+ * CLI with a developer's profile, SDK defaults) send whatever key they have, so every key maps to s3rver's
+ * one account. It never verifies SigV4 signatures anyway.
+ */
+function acceptAnyS3AccessKey(): void {
+  const registry = S3rverAccount.registry;
+  const knownKey = registry.get.bind(registry);
+  registry.get = (accessKeyId: string) => knownKey(accessKeyId) ?? S3rverAccount.DUMMY_ACCOUNT;
+}
+
+async function start(): Promise<EmulatorPorts> {
+  if (config.kinesisPath) mkdirSync(config.kinesisPath, { recursive: true });
+  if (config.dynamodbPath) mkdirSync(config.dynamodbPath, { recursive: true });
+  mkdirSync(config.s3Directory, { recursive: true });
+  acceptAnyS3AccessKey();
+
+  const kinesis = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 100,
+    ...(config.kinesisPath ? { path: config.kinesisPath } : {}),
+  });
+  const dynamodb = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(config.dynamodbPath ? { path: config.dynamodbPath } : {}),
+  });
+  // s3rver.run() lets a listen error escape as an uncaught 'error' event, so we own the http.Server.
+  const s3 = http.createServer(
+    new S3rver({ address: config.host, silent: true, directory: config.s3Directory }).callback(),
+  );
+
+  const [kinesisPort, dynamodbPort, s3Port] = await Promise.all([
+    listen('kinesis', kinesis, config.ports.kinesis),
+    listen('dynamodb', dynamodb, config.ports.dynamodb),
+    listen('s3', s3, config.ports.s3),
+  ]);
+  return { kinesis: kinesisPort, dynamodb: dynamodbPort, s3: s3Port };
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+async function shutdown(exitCode: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    setTimeout(() => process.exit(exitCode), CLOSE_DEADLINE_MS).unref();
+    // Closing lets LevelDB flush and release its LOCK, so a restart on the same data dir finds its data.
+    await Promise.allSettled(servers.map(closeServer));
+    if (config.removeS3DirectoryOnExit) rmSync(config.s3Directory, { recursive: true, force: true });
+    process.exit(exitCode);
+  }
+  return new Promise<never>(() => undefined);
+}
+
+function reportFailure(error: unknown): void {
+  const listenError = error instanceof EmulatorListenError ? error : undefined;
+  send({
+    type: 'failed',
+    service: listenError?.service,
+    port: listenError?.port,
+    errorCode: listenError?.reason.code ?? (error as NodeJS.ErrnoException | undefined)?.code,
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
+
+process.on('SIGTERM', () => void shutdown(0));
+// Ctrl-C reaches the whole process group; the parent decides when we stop, so it can stop in order.
+process.on('SIGINT', () => undefined);
+process.on('disconnect', () => void shutdown(0));
+process.on('uncaughtException', (error) => {
+  if (!ready) reportFailure(error);
+  else console.error('[emulator-host] uncaught exception:', error);
+  void shutdown(1);
+});
+
+start().then(
+  (ports) => {
+    ready = true;
+    send({ type: 'ready', ports });
+  },
+  (error: unknown) => {
+    reportFailure(error);
+    void shutdown(1);
+  },
+);

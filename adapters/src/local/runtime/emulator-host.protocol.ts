@@ -1,0 +1,43 @@
+/**
+ * The contract between the parent (start-local-runtime.ts) and the forked emulator host.
+ * The config travels as the child's single argv entry (JSON), so the child can start listening before
+ * any IPC round trip; the child answers with exactly one ready or failed message.
+ */
+
+export type EmulatorName = 'kinesis' | 'dynamodb' | 's3';
+
+export interface EmulatorPorts {
+  readonly kinesis: number;
+  readonly dynamodb: number;
+  readonly s3: number;
+}
+
+export interface EmulatorHostConfig {
+  readonly host: string;
+  /** 0 asks the OS for any free port. */
+  readonly ports: EmulatorPorts;
+  /** LevelDB directory for kinesalite; in memory when absent. */
+  readonly kinesisPath?: string;
+  /** LevelDB directory for dynalite; in memory when absent. */
+  readonly dynamodbPath?: string;
+  readonly s3Directory: string;
+  /** True for the throw-away directory of in-memory mode, so it goes even if the parent dies first. */
+  readonly removeS3DirectoryOnExit: boolean;
+}
+
+export type EmulatorHostMessage =
+  | { readonly type: 'ready'; readonly ports: EmulatorPorts }
+  | {
+      readonly type: 'failed';
+      readonly service: EmulatorName | undefined;
+      readonly port: number | undefined;
+      /** The Node error code, e.g. EADDRINUSE, when there is one. */
+      readonly errorCode: string | undefined;
+      readonly message: string;
+    };
+
+export function isEmulatorHostMessage(value: unknown): value is EmulatorHostMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'ready' || type === 'failed';
+}

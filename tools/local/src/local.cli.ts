@@ -1,0 +1,146 @@
+/**
+ * `npm run local`: the local AWS runtime alone (Kinesis, DynamoDB, S3 stand-ins; no services, no fleet),
+ * with the streams, tables and bucket provisioned and `.wildrydes/local.json` written, until Ctrl-C.
+ *
+ *   npm run local -- [--data-dir DIR] [--port-base N]
+ */
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  createAwsClients,
+  LOCAL_DEFAULT_PORTS,
+  LOCAL_PORT_ENV_VARS,
+  portsFromBase,
+  provisionResources,
+  startLocalRuntime,
+  type LocalRuntime,
+} from '@wildrydes/adapters';
+
+const STARTUP_BUDGET_MS = 5_000;
+
+const USAGE = `Usage: npm run local -- [--data-dir DIR] [--port-base N]
+
+Starts local Kinesis (kinesalite), DynamoDB (dynalite) and S3 (s3rver) on 127.0.0.1, creates the
+Wild Rydes streams, tables and bucket, writes .wildrydes/local.json, and runs until Ctrl-C.
+
+  --data-dir DIR   keep streams, tables and objects in DIR across restarts (default: in memory)
+  --port-base N    kinesis N, dynamodb N+2, s3 N+3, eventbridge N+4 (default ${LOCAL_DEFAULT_PORTS.kinesis})
+
+Ports one by one: ${Object.values(LOCAL_PORT_ENV_VARS).join(', ')} (0 = any free port).`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      'port-base': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const portBase = values['port-base'];
+  const dataDir = values['data-dir'];
+
+  const t0 = performance.now();
+  const runtime = await startLocalRuntime({
+    ...(portBase === undefined ? {} : { ports: portsFromBase(Number(portBase)) }),
+    ...(dataDir === undefined ? {} : { dataDir }),
+    writeEndpointsFile: true,
+  });
+  const tStarted = performance.now();
+  const clients = createAwsClients(runtime.endpoints);
+  const report = await provisionResources(clients)
+    .catch(async (error: unknown) => {
+      await runtime.stop();
+      throw error;
+    })
+    .finally(() => clients.destroy());
+  const tReady = performance.now();
+
+  printBanner(runtime, dataDir, report, { total: tReady - t0, emulators: tStarted - t0, provisioning: tReady - tStarted });
+  return waitForShutdown(runtime);
+}
+
+function printBanner(
+  runtime: LocalRuntime,
+  dataDir: string | undefined,
+  report: { created: readonly string[]; existing: readonly string[] },
+  timings: { total: number; emulators: number; provisioning: number },
+): void {
+  const { endpoints } = runtime;
+  const ms = (value: number): string => `${Math.round(value)} ms`;
+  const cliPrefix = `AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --region ${endpoints.region}`;
+  console.log(
+    [
+      `Wild Rydes local stack ready in ${ms(timings.total)} (emulators ${ms(timings.emulators)}, provisioning ${ms(timings.provisioning)})`,
+      ...(timings.total > STARTUP_BUDGET_MS ? [`  warning: start-up took longer than the ${ms(STARTUP_BUDGET_MS)} budget`] : []),
+      '',
+      `  region       ${endpoints.region}`,
+      `  kinesis      ${endpoints.kinesis}`,
+      `  dynamodb     ${endpoints.dynamodb}`,
+      `  s3           ${endpoints.s3}   (objects as files under ${endpoints.s3DataDir})`,
+      `  eventbridge  ${endpoints.eventbridge ?? 'not started by this runtime'}`,
+      `  data         ${dataDir === undefined ? 'in memory: gone on exit (use --data-dir DIR to keep it)' : dataDir}`,
+      `  endpoints    ${runtime.endpointsFile === undefined ? '-' : relative(process.cwd(), runtime.endpointsFile)}`,
+      '',
+      `  created: ${report.created.join(', ') || 'nothing'}`,
+      `  kept:    ${report.existing.join(', ') || 'nothing'}`,
+      '',
+      'Try it:',
+      `  ${cliPrefix} --endpoint-url ${endpoints.kinesis} kinesis list-streams`,
+      `  ${cliPrefix} --endpoint-url ${endpoints.dynamodb} dynamodb list-tables`,
+      `  ${cliPrefix} --endpoint-url ${endpoints.s3} s3 ls`,
+      '  SDK (TypeScript):',
+      "    import { createAwsClients, readLocalEndpoints } from '@wildrydes/adapters';",
+      "    import { ListStreamsCommand } from '@aws-sdk/client-kinesis';",
+      '    const { kinesis } = createAwsClients(await readLocalEndpoints());',
+      '    console.log(await kinesis.send(new ListStreamsCommand({})));',
+      '',
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
+}
+
+function waitForShutdown(runtime: LocalRuntime): Promise<number> {
+  return new Promise((resolveExitCode) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        // A second Ctrl-C: do not wait; the runtime's exit hook still SIGKILLs the emulator host.
+        process.exit(130);
+      }
+      stopping = true;
+      console.log(`\n${signal}: stopping the local stack...`);
+      runtime.stop().then(
+        () => {
+          console.log('stopped.');
+          resolveExitCode(0);
+        },
+        (error: unknown) => {
+          console.error('stop failed:', error);
+          resolveExitCode(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    void runtime.exited.then(async (exit) => {
+      if (exit.requested) return;
+      console.error(`the emulator host exited unexpectedly (code ${exit.code}, signal ${exit.signal}); stopping.`);
+      await runtime.stop().catch(() => undefined);
+      resolveExitCode(1);
+    });
+  });
+}
+
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
