@@ -64,7 +64,7 @@ class FleetTracker {
     }
     for (const [name, rs] of byName) {
       const update = applyReadings(this.health.get(name), rs, DEFAULT_HEALTH_POLICY);
-      if (update.state !== undefined) this.health.set(name, update.state);
+      if (update.state !== undefined) this.health.set(update.state.name, update.state);
       this.alerts += update.alerts.length;
     }
     if (floorToMinute(newest) > floorToMinute(this.watermark)) {

@@ -1,5 +1,5 @@
 import { createAlert, type AlertKind, type UnicornAlert } from '../alert/unicorn-alert';
-import { VITALS, vitalValue, type Reading, type Vital } from '../reading/reading';
+import { vitalValue, type Reading, type Vital } from '../reading/reading';
 import type { HealthPolicy } from './health-policy';
 
 export type VitalLevel = 'ok' | 'warning' | 'critical';
@@ -67,20 +67,9 @@ export function applyReadings(previous: UnicornHealthState | undefined, readings
     if (state !== undefined && reading.name !== state.name) continue;
     advanced = true;
     const before = state?.levels ?? OK_LEVELS;
-    const levels: Record<Vital, VitalLevel> = { MagicPoints: before.MagicPoints, HealthPoints: before.HealthPoints };
-    for (const vital of VITALS) {
-      const value = vitalValue(reading, vital);
-      const level = nextLevel(before[vital], value, policy);
-      if (level !== before[vital]) {
-        levels[vital] = level;
-        levelsChanged = true;
-        alerts.push(createAlert({
-          name: reading.name, kind: KIND_OF_LEVEL[level], vital, value,
-          threshold: level === 'ok' ? thresholdOf(before[vital], policy) : thresholdOf(level, policy),
-          readingTime: reading.time, latitude: reading.latitude, longitude: reading.longitude,
-        }));
-      }
-    }
+    const magic = judgeVital(reading, 'MagicPoints', before.MagicPoints, policy, alerts);
+    const health = judgeVital(reading, 'HealthPoints', before.HealthPoints, policy, alerts);
+    if (magic !== before.MagicPoints || health !== before.HealthPoints) levelsChanged = true;
     if (state?.silent === true) {
       levelsChanged = true;
       alerts.push(createAlert({
@@ -91,11 +80,25 @@ export function applyReadings(previous: UnicornHealthState | undefined, readings
     state = {
       // The stored name is reused so that each tracked unicorn holds one copy of it.
       name: state?.name ?? reading.name, lastReadingTime: reading.time, latitude: reading.latitude, longitude: reading.longitude,
-      magicPoints: reading.magicPoints, healthPoints: reading.healthPoints, levels: levelsOf(levels.MagicPoints, levels.HealthPoints), silent: false,
+      magicPoints: reading.magicPoints, healthPoints: reading.healthPoints, levels: levelsOf(magic, health), silent: false,
     };
   }
   if (previous === undefined && state !== undefined) levelsChanged = true;
   return { state, alerts, levelsChanged, advanced };
+}
+
+/** The vital's next level; a change is recorded as an alert. */
+function judgeVital(reading: Reading, vital: Vital, current: VitalLevel, policy: HealthPolicy, alerts: UnicornAlert[]): VitalLevel {
+  const value = vitalValue(reading, vital);
+  const level = nextLevel(current, value, policy);
+  if (level !== current) {
+    alerts.push(createAlert({
+      name: reading.name, kind: KIND_OF_LEVEL[level], vital, value,
+      threshold: level === 'ok' ? thresholdOf(current, policy) : thresholdOf(level, policy),
+      readingTime: reading.time, latitude: reading.latitude, longitude: reading.longitude,
+    }));
+  }
+  return level;
 }
 
 /** Marks a unicorn silent when it has not reported for longer than the policy allows at `now`. */

@@ -37,6 +37,16 @@ const digit = (s: string, i: number): number => {
 const num2 = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
 const num4 = (s: string, i: number): number => num2(s, i) * 100 + num2(s, i + 2);
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm): integer maths, no Date object on the hot path. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
@@ -87,5 +97,5 @@ export function parseStatusTime(text: string): number {
   } else if (i !== n) {
     return NaN;
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * MS_PER_MINUTE;
+  return (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
 }

@@ -129,36 +129,52 @@ export function partialsFromReadings(readings: Iterable<Reading>): Map<string, M
  * bounded by the open minutes.
  */
 export class WindowAccumulator {
-  private open = new Map<string, MutablePartial>();
+  // Unicorn, then window start: no key string is built per reading on this hot path.
+  private open = new Map<string, Map<number, MutablePartial>>();
+  private count = 0;
 
   get openWindows(): number {
-    return this.open.size;
+    return this.count;
   }
 
   add(reading: Reading): void {
     const windowStart = floorToMinute(reading.time);
-    const key = windowKey(reading.name, windowStart);
-    const partial = this.open.get(key);
-    if (partial === undefined) this.open.set(key, toMutable(partialOfReading(reading)));
-    else appendReading(partial, reading);
+    let windows = this.open.get(reading.name);
+    if (windows === undefined) {
+      windows = new Map();
+      this.open.set(reading.name, windows);
+    }
+    const partial = windows.get(windowStart);
+    if (partial === undefined) {
+      windows.set(windowStart, toMutable(partialOfReading(reading)));
+      this.count++;
+    } else {
+      appendReading(partial, reading);
+    }
   }
 
   /** Removes and returns the windows that end at or before `watermark` (epoch ms). */
   drainClosed(watermark: number): MinutePartial[] {
     const closed: MinutePartial[] = [];
-    for (const [key, partial] of this.open) {
-      if (isWindowClosed(partial, watermark)) {
-        closed.push(partial);
-        this.open.delete(key);
+    for (const [name, windows] of this.open) {
+      for (const [windowStart, partial] of windows) {
+        if (isWindowClosed(partial, watermark)) {
+          closed.push(partial);
+          windows.delete(windowStart);
+        }
       }
+      if (windows.size === 0) this.open.delete(name);
     }
+    this.count -= closed.length;
     return closed;
   }
 
   /** Removes and returns every window, keyed by `windowKey`. */
   drainAll(): Map<string, MinutePartial> {
-    const all = this.open;
+    const all = new Map<string, MinutePartial>();
+    for (const windows of this.open.values()) for (const p of windows.values()) all.set(windowKey(p.name, p.windowStart), p);
     this.open = new Map();
+    this.count = 0;
     return all;
   }
 }
