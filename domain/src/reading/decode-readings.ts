@@ -56,10 +56,14 @@ export function decodeText(text: string, options: DecodeOptions, into: DecodedRe
     lineNumber++;
     if (!isBlank(text, start, end)) {
       sawContent = true;
-      const line = text.charCodeAt(end - 1) === 13 /* \r */ ? text.slice(start, end - 1) : start === 0 && end === text.length ? text : text.slice(start, end);
-      const result = decodeLine(line, lineNumber, options);
-      if ('code' in result) rejections.push(result);
-      else readings.push(result);
+      const lineEnd = text.charCodeAt(end - 1) === 13 /* \r */ ? end - 1 : end;
+      // A record holding one reading and a trailing newline (the workshop's v2) is parsed whole: JSON allows
+      // the trailing white space, and parsing a slice costs a copy. The trimmed line is made only for a rejection.
+      const whole = start === 0 && isBlank(text, lineEnd, text.length);
+      const result = decodeLine(whole ? text : text.slice(start, lineEnd), lineNumber, options);
+      if (!('code' in result)) readings.push(result);
+      else rejections.push(whole && lineEnd !== text.length ? { ...result, raw: text.slice(0, lineEnd) } : result);
+      if (whole) break;
     }
     start = end + 1;
   }
