@@ -129,8 +129,9 @@ export function partialsFromReadings(readings: Iterable<Reading>): Map<string, M
  * bounded by the open minutes.
  */
 export class WindowAccumulator {
-  // Unicorn, then window start: no key string is built per reading on this hot path.
-  private open = new Map<string, Map<number, MutablePartial>>();
+  // Per unicorn, its open windows: usually one or two, so a small array beats a map (in speed and memory),
+  // and no key string is built per reading on this hot path.
+  private open = new Map<string, MutablePartial[]>();
   private count = 0;
 
   get openWindows(): number {
@@ -139,31 +140,31 @@ export class WindowAccumulator {
 
   add(reading: Reading): void {
     const windowStart = floorToMinute(reading.time);
-    let windows = this.open.get(reading.name);
+    const windows = this.open.get(reading.name);
     if (windows === undefined) {
-      windows = new Map();
-      this.open.set(reading.name, windows);
-    }
-    const partial = windows.get(windowStart);
-    if (partial === undefined) {
-      windows.set(windowStart, toMutable(partialOfReading(reading)));
+      this.open.set(reading.name, [toMutable(partialOfReading(reading))]);
       this.count++;
-    } else {
-      appendReading(partial, reading);
+      return;
     }
+    for (const partial of windows) {
+      if (partial.windowStart === windowStart) {
+        appendReading(partial, reading);
+        return;
+      }
+    }
+    windows.push(toMutable(partialOfReading(reading)));
+    this.count++;
   }
 
   /** Removes and returns the windows that end at or before `watermark` (epoch ms). */
   drainClosed(watermark: number): MinutePartial[] {
     const closed: MinutePartial[] = [];
     for (const [name, windows] of this.open) {
-      for (const [windowStart, partial] of windows) {
-        if (isWindowClosed(partial, watermark)) {
-          closed.push(partial);
-          windows.delete(windowStart);
-        }
-      }
-      if (windows.size === 0) this.open.delete(name);
+      const stillOpen = windows.filter((partial) => !isWindowClosed(partial, watermark));
+      if (stillOpen.length === windows.length) continue;
+      for (const partial of windows) if (isWindowClosed(partial, watermark)) closed.push(partial);
+      if (stillOpen.length === 0) this.open.delete(name);
+      else this.open.set(name, stillOpen);
     }
     this.count -= closed.length;
     return closed;
@@ -172,7 +173,7 @@ export class WindowAccumulator {
   /** Removes and returns every window, keyed by `windowKey`. */
   drainAll(): Map<string, MinutePartial> {
     const all = new Map<string, MinutePartial>();
-    for (const windows of this.open.values()) for (const p of windows.values()) all.set(windowKey(p.name, p.windowStart), p);
+    for (const windows of this.open.values()) for (const p of windows) all.set(windowKey(p.name, p.windowStart), p);
     this.open = new Map();
     this.count = 0;
     return all;
