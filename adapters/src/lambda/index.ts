@@ -1,0 +1,3 @@
+export * from './kinesis-event-readings';
+export * from './kinesis-event.mother';
+export * from './service-settings';
