@@ -3,3 +3,8 @@ export * from './local/eventbridge/index';
 export * from './query/index';
 export * from './local/event-source-mapping/index';
 export * from './lambda/index';
+export * from './aws/kinesis/index';
+export * from './aws/eventbridge/index';
+export * from './aws/s3/index';
+export * from './aws/capped-backoff';
+export * from './memory/index';

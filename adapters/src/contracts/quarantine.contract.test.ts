@@ -1,0 +1,71 @@
+import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QuarantineLine } from '../aws/s3/quarantine-object';
+import { S3ArchiveStore } from '../aws/s3/s3-archive-store';
+import { S3Quarantine } from '../aws/s3/s3-quarantine';
+import { createAwsClients, startLocalRuntime, type AwsClients, type LocalRuntime } from '../local/runtime/index';
+import { InMemoryQuarantine } from '../memory/in-memory-quarantine';
+import { aQuarantinedRecord, describeQuarantineContract, type QuarantineFactory } from './quarantine.contract';
+
+let runtime: LocalRuntime;
+let clients: AwsClients;
+let buckets = 0;
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ ports: { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 } });
+  clients = createAwsClients(runtime.endpoints);
+});
+
+afterAll(async () => {
+  clients?.destroy();
+  await runtime?.stop();
+});
+
+async function freshBucket(): Promise<string> {
+  const bucket = `quarantine-contract-${process.pid}-${++buckets}`;
+  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+const inMemory: QuarantineFactory = async () => {
+  const quarantine = new InMemoryQuarantine();
+  return { quarantine, objects: async () => quarantine.objects() };
+};
+
+/** Reads the bucket back through S3ArchiveStore: whatever is in it, not only what the adapter meant to write. */
+const s3OnLocalRuntime: QuarantineFactory = async () => {
+  const bucket = await freshBucket();
+  const store = new S3ArchiveStore(clients.s3, bucket);
+  return {
+    quarantine: new S3Quarantine(clients.s3, bucket),
+    objects: async () => {
+      const objects = new Map<string, QuarantineLine[]>();
+      for await (const key of store.list('')) {
+        objects.set(key, (await store.read(key)).map((line) => JSON.parse(line) as QuarantineLine));
+      }
+      return objects;
+    },
+  };
+};
+
+describe.each([
+  { implementation: 'InMemoryQuarantine', factory: inMemory },
+  { implementation: 'S3Quarantine on s3rver (local runtime)', factory: s3OnLocalRuntime },
+])('$implementation', ({ implementation, factory }) => {
+  describeQuarantineContract(implementation, factory);
+});
+
+describe('S3Quarantine on s3rver: the stored object', () => {
+  it('is gzip NDJSON, as the archive and the query engines expect', async () => {
+    // Prepare
+    const bucket = await freshBucket();
+    const record = aQuarantinedRecord(5);
+
+    // Act
+    await new S3Quarantine(clients.s3, bucket).keep([record]);
+
+    // Assess
+    const head = await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'rejected/dt=2025-03-14/hour=09/shardId-000000000001~3A49605.json.gz' }));
+    expect({ type: head.ContentType, encoding: head.ContentEncoding }).toEqual({ type: 'application/x-ndjson', encoding: 'gzip' });
+  });
+});
