@@ -6,5 +6,7 @@ export * from './lambda/index';
 export * from './aws/kinesis/index';
 export * from './aws/eventbridge/index';
 export * from './aws/s3/index';
+export * from './aws/dynamodb/index';
 export * from './aws/capped-backoff';
 export * from './memory/index';
+export * from './memory/stores.index';

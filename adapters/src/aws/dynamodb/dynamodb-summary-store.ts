@@ -1,0 +1,152 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  mergeAll, mergePartials, RESOURCE_NAMES, windowKey, type MergedWindow, type MinutePartial, type SummaryStore,
+} from '@wildrydes/domain';
+import { backoffDelayMs, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, type BackoffEnvironment, type BackoffPolicy } from '../capped-backoff';
+import { batchGetItems } from './batch-get-items';
+import { forEachConcurrently } from './bounded-concurrency';
+import { DynamoDbMergeConflictError, isConditionalCheckFailed } from './dynamodb.errors';
+import { fromSummaryItem, samePartial, summaryStatusTime, toSummaryItem, type StoredSummary } from './summary-item.mapper';
+
+export interface DynamoDbSummaryStoreOptions {
+  /** Default `UnicornSensorData`; tests pass their own. */
+  readonly tableName?: string;
+  /** Backoff of UnprocessedKeys retries and between conflict re-reads. */
+  readonly backoff?: BackoffPolicy;
+  readonly environment?: BackoffEnvironment;
+  /** Conditional writes lost in a row before a window fails with DynamoDbMergeConflictError. Default 10. */
+  readonly maxConflictRetries?: number;
+  /** Conditional PutItems in flight at once. Default 8. */
+  readonly concurrency?: number;
+}
+
+/**
+ * The per-minute summaries (`UnicornSensorData`, key `Name` + `StatusTime` = window end), merged exactly once.
+ *
+ * Item: the workshop's summary attributes plus the partial itself — every reading's offset (uint16) and distance
+ * (float64) packed in two binary attributes, the last position and a `Version` (see summary-item.mapper.ts).
+ * 60 readings with decimal distances make an item of ~850 bytes: **1 WRU per write**, 0.5 RRU per eventually
+ * consistent read.
+ *
+ * `merge(partials)`:
+ * 1. merges the batch's partials of the same window in memory (`mergeAll`): one write per window per batch;
+ * 2. reads the current items with BatchGetItem (≤ 100 keys a call, eventually consistent, UnprocessedKeys retried);
+ * 3. merges each with `mergePartials` — a reading already stored (same offset) counts once;
+ * 4. skips a window whose merge changed nothing: a replay reads (0.5 RRU a window) but writes nothing;
+ * 5. writes each changed window with a conditional PutItem: `attribute_not_exists(#n)` for a new window,
+ *    `#v = :expected` otherwise, with Version + 1;
+ * 6. on ConditionalCheckFailedException (another writer got there first, or the eventually consistent read was
+ *    stale) re-reads that window strongly consistently and merges again, up to `maxConflictRetries` times.
+ * Because the merge is idempotent and the write conditional, redelivery, bisection and concurrent writers each
+ * count a reading once. A stale read can only miss readings, never invent them, so skipping a window on a stale
+ * read is safe: what it already held the current item holds too.
+ * Cost per batch: 0.5 RRU per window touched + 1 WRU per window changed (+1 RRU and 1 WRU per lost race; a failed
+ * conditional write is billed). No transactions, so it runs on dynalite as on AWS.
+ */
+export class DynamoDbSummaryStore implements SummaryStore {
+  readonly tableName: string;
+  private readonly backoff: BackoffPolicy;
+  private readonly environment: BackoffEnvironment;
+  private readonly maxConflictRetries: number;
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    options: DynamoDbSummaryStoreOptions = {},
+  ) {
+    this.tableName = options.tableName ?? RESOURCE_NAMES.summaryTable;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.environment = options.environment ?? REAL_BACKOFF_ENVIRONMENT;
+    this.maxConflictRetries = options.maxConflictRetries ?? 10;
+    this.concurrency = options.concurrency ?? 8;
+  }
+
+  async merge(partials: readonly MinutePartial[]): Promise<MergedWindow[]> {
+    const windows = [...mergeAll(partials).values()];
+    if (windows.length === 0) return [];
+    const items = await batchGetItems(
+      this.client,
+      this.tableName,
+      windows.map((w) => this.keyOf(w.name, w.windowStart)),
+      { backoff: this.backoff, environment: this.environment },
+    );
+    const stored = new Map<string, StoredSummary>();
+    for (const item of items) {
+      const current = fromSummaryItem(this.tableName, item);
+      stored.set(windowKey(current.partial.name, current.partial.windowStart), current);
+    }
+    const results: MergedWindow[] = new Array<MergedWindow>(windows.length);
+    await forEachConcurrently(windows, this.concurrency, async (incoming, index) => {
+      results[index] = await this.mergeWindow(incoming, stored.get(windowKey(incoming.name, incoming.windowStart)));
+    });
+    return results;
+  }
+
+  /** The stored minute of `name` starting at `windowStart` (epoch ms), read strongly consistently. */
+  async get(name: string, windowStart: number): Promise<StoredSummary | undefined> {
+    const { Item } = await this.client.send(new GetCommand({
+      TableName: this.tableName, Key: this.keyOf(name, windowStart), ConsistentRead: true,
+    }));
+    return Item === undefined ? undefined : fromSummaryItem(this.tableName, Item);
+  }
+
+  /** Every stored minute of a unicorn, oldest first (a Query on the partition key, paged). */
+  async listByName(name: string): Promise<StoredSummary[]> {
+    const summaries: StoredSummary[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#n = :name',
+        ExpressionAttributeNames: { '#n': 'Name' },
+        ExpressionAttributeValues: { ':name': name },
+        ConsistentRead: true,
+        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+      }));
+      for (const item of page.Items ?? []) summaries.push(fromSummaryItem(this.tableName, item));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey !== undefined);
+    return summaries;
+  }
+
+  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | undefined): Promise<MergedWindow> {
+    let current = initial;
+    for (let conflicts = 0; ; conflicts++) {
+      const merged = current === undefined ? incoming : mergePartials(current.partial, incoming);
+      if (current !== undefined && samePartial(merged, current.partial)) return { partial: current.partial, changed: false };
+      if (merged.offsets.length === 0) return { partial: merged, changed: false };
+      try {
+        await this.client.send(new PutCommand(this.conditionalPut(merged, current?.version)));
+        return { partial: merged, changed: true };
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        if (conflicts >= this.maxConflictRetries) {
+          throw new DynamoDbMergeConflictError(this.tableName, incoming.name, summaryStatusTime(incoming.windowStart), conflicts + 1);
+        }
+      }
+      // Jittered, so writers that collided do not collide again on the same beat.
+      await this.environment.sleep(backoffDelayMs(conflicts, this.backoff, this.environment.random));
+      current = await this.get(incoming.name, incoming.windowStart);
+    }
+  }
+
+  private conditionalPut(merged: MinutePartial, expectedVersion: number | undefined): PutCommandInput {
+    const Item = toSummaryItem(merged, (expectedVersion ?? 0) + 1);
+    return expectedVersion === undefined
+      ? {
+        TableName: this.tableName, Item,
+        ConditionExpression: 'attribute_not_exists(#n)',
+        ExpressionAttributeNames: { '#n': 'Name' },
+      }
+      : {
+        TableName: this.tableName, Item,
+        ConditionExpression: '#v = :expected',
+        ExpressionAttributeNames: { '#v': 'Version' },
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      };
+  }
+
+  private keyOf(name: string, windowStart: number): { Name: string; StatusTime: string } {
+    return { Name: name, StatusTime: summaryStatusTime(windowStart) };
+  }
+}
