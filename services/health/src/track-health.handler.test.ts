@@ -1,0 +1,48 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { describe, expect, it } from 'vitest';
+import { InMemoryAlertPublisher, InMemoryHealthStore, kinesisEvent } from '@wildrydes/adapters';
+import { DEFAULT_HEALTH_POLICY } from '@wildrydes/domain';
+import type { HealthStore } from '@wildrydes/domain';
+import { createTrackHealthHandler } from './track-health.handler';
+import { TrackHealth } from './track-health.use-case';
+
+const NOW = Date.UTC(2026, 10, 22, 10, 5);
+const line = (name: string, second: number, health = 150) =>
+  JSON.stringify({ Distance: 29.5, HealthPoints: health, Latitude: 40.75, Longitude: -73.98, MagicPoints: 150, Name: name, StatusTime: `2026-11-22 10:00:${String(second).padStart(2, '0')}.000` }) + '\n';
+const options = { policy: DEFAULT_HEALTH_POLICY, lastSeenRefreshMs: 10_000, maxConflictRetries: 0 };
+const handlerWith = (store: HealthStore) => createTrackHealthHandler({
+  trackHealth: new TrackHealth(store, new InMemoryAlertPublisher(), options),
+  logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+  metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
+  clock: () => NOW,
+});
+
+describe('track-health handler', () => {
+  it('applies good records, skips poison ones and reports no failures', async () => {
+    const store = new InMemoryHealthStore();
+    const response = await handlerWith(store)(kinesisEvent([line('Shadowfax', 1), 'poison', line('Bucephalus', 1, 40)]));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect([...(await store.load(['Shadowfax', 'Bucephalus'])).keys()].sort()).toEqual(['Bucephalus', 'Shadowfax']);
+  });
+
+  it('reports exactly the records of a unicorn that could not be applied', async () => {
+    // A store where every write for Shadowfax loses its race: with no conflict retries, Shadowfax fails.
+    const inner = new InMemoryHealthStore();
+    const racing: HealthStore = {
+      load: (names) => inner.load(names),
+      findUnseenSince: (t) => inner.findUnseenSince(t),
+      applyTransitions: async (changes) => {
+        const outcome = await inner.applyTransitions(changes.filter((c) => c.state.name !== 'Shadowfax'));
+        return { conflicts: [...outcome.conflicts, ...changes.filter((c) => c.state.name === 'Shadowfax').map((c) => c.state.name)] };
+      },
+    };
+    const response = await handlerWith(racing)(kinesisEvent([line('Bucephalus', 2), line('Shadowfax', 30), line('Shadowfax', 31)], 2000n));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '2001' }, { itemIdentifier: '2002' }] });
+  });
+
+  it('fails the whole batch on an unexpected error, so the mapping retries and bisects it', async () => {
+    const broken: HealthStore = { load: async () => { throw new Error('table unreachable'); }, applyTransitions: async () => ({ conflicts: [] }), findUnseenSince: async () => [] };
+    await expect(handlerWith(broken)(kinesisEvent([line('Shadowfax', 1)]))).rejects.toThrow('table unreachable');
+  });
+});
