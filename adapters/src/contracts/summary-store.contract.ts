@@ -262,4 +262,64 @@ export function summaryStoreContract(factory: SummaryStoreFactory, options: Summ
       expect((await get('Traveller', MINUTE_0))?.version).toBe(1);
     });
   });
+
+  describe('emission bookkeeping', () => {
+    const span = (name: string, minutes: number) => ({ name, fromWindowStart: MINUTE_0, beforeWindowStart: MINUTE_0 + minutes * WINDOW_MS });
+
+    it('finds stored minutes in the asked range until their version is marked emitted', async () => {
+      // Prepare
+      const { store } = await subject();
+      await store.merge(partialsOf([...secondly('Marengo', MINUTE_0, 90), ...secondly('Comanche', MINUTE_0, 10)]));
+
+      // Act
+      const before = await store.findPending([span('Marengo', 1), span('Comanche', 3)]);
+      await store.markEmitted(before);
+      const after = await store.findPending([span('Marengo', 2), span('Comanche', 3)]);
+
+      // Assess
+      expect(before.map((p) => [p.partial.name, p.partial.windowStart, p.version])).toEqual([['Comanche', MINUTE_0, 1], ['Marengo', MINUTE_0, 1]]);
+      expect(after.map((p) => [p.partial.name, p.partial.windowStart])).toEqual([['Marengo', MINUTE_0 + WINDOW_MS]]);
+    });
+
+    it('makes an emitted minute pending again when a late reading changes it', async () => {
+      // Prepare
+      const { store } = await subject();
+      const readings = secondly('Brigadier', MINUTE_0, 30);
+      await store.merge(partialsOf(readings.slice(0, 20)));
+      await store.markEmitted(await store.findPending([span('Brigadier', 1)]));
+
+      // Act
+      await store.merge(partialsOf(readings.slice(15, 30)));
+      const pending = await store.findPending([span('Brigadier', 1)]);
+
+      // Assess
+      expect(pending.map((p) => [p.version, p.partial.offsets.length])).toEqual([[2, 30]]);
+    });
+
+    it('does not mark a version that is no longer current, and a replay does not make a minute pending', async () => {
+      // Prepare
+      const { store } = await subject();
+      const readings = secondly('Trigger', MINUTE_0, 20);
+      await store.merge(partialsOf(readings.slice(0, 10)));
+      const [stale] = await store.findPending([span('Trigger', 1)]);
+      await store.merge(partialsOf(readings));
+
+      // Act
+      await store.markEmitted([stale!]);
+      const stillPending = await store.findPending([span('Trigger', 1)]);
+      await store.markEmitted(stillPending);
+      await store.merge(partialsOf(readings));
+
+      // Assess
+      expect(stillPending.map((p) => p.version)).toEqual([2]);
+      expect(await store.findPending([span('Trigger', 1)])).toEqual([]);
+    });
+
+    it('answers nothing for an empty range or an unknown unicorn', async () => {
+      const { store } = await subject();
+      expect(await store.findPending([{ name: 'Nobody', fromWindowStart: MINUTE_0, beforeWindowStart: MINUTE_0 + WINDOW_MS }])).toEqual([]);
+      expect(await store.findPending([{ name: 'Nobody', fromWindowStart: MINUTE_0, beforeWindowStart: MINUTE_0 }])).toEqual([]);
+      await expect(store.markEmitted([])).resolves.toBeUndefined();
+    });
+  });
 }

@@ -1,5 +1,6 @@
 import {
-  mergeAll, mergePartials, toMinuteSummary, windowKey, type MergedWindow, type MinutePartial, type SummaryStore,
+  mergeAll, mergePartials, toMinuteSummary, windowKey, type MergedWindow, type MinutePartial, type PendingQuery, type PendingWindow,
+  type SummaryStore,
 } from '@wildrydes/domain';
 import { samePartial, type StoredSummary } from '../aws/dynamodb/summary-item.mapper';
 
@@ -13,6 +14,8 @@ type Interleaved = () => Promise<unknown> | unknown;
  */
 export class InMemorySummaryStore implements SummaryStore {
   private readonly items = new Map<string, StoredSummary>();
+  /** Window key → the version whose summary was emitted (a write of a new version leaves it behind). */
+  private readonly emitted = new Map<string, number>();
   private interleaved: Interleaved | undefined;
   /** Writes that were applied. */
   writeCount = 0;
@@ -34,6 +37,25 @@ export class InMemorySummaryStore implements SummaryStore {
 
   async listByName(name: string): Promise<StoredSummary[]> {
     return [...this.items.values()].filter((s) => s.partial.name === name).sort((a, b) => a.partial.windowStart - b.partial.windowStart);
+  }
+
+  async findPending(queries: readonly PendingQuery[]): Promise<PendingWindow[]> {
+    const pending: PendingWindow[] = [];
+    for (const q of queries) {
+      for (const stored of await this.listByName(q.name)) {
+        const start = stored.partial.windowStart;
+        if (start < q.fromWindowStart || start >= q.beforeWindowStart) continue;
+        if (this.emitted.get(windowKey(q.name, start)) !== stored.version) pending.push({ partial: stored.partial, version: stored.version });
+      }
+    }
+    return pending.sort((a, b) => a.partial.name.localeCompare(b.partial.name) || a.partial.windowStart - b.partial.windowStart);
+  }
+
+  async markEmitted(windows: readonly PendingWindow[]): Promise<void> {
+    for (const { partial, version } of windows) {
+      const key = windowKey(partial.name, partial.windowStart);
+      if (this.items.get(key)?.version === version) this.emitted.set(key, version);
+    }
   }
 
   /** Runs `action` once, after the next merge has read a window and before it writes it. */

@@ -2,3 +2,4 @@ export { InMemoryTelemetryStream, type InMemoryTelemetryStreamOptions, type PutF
 export { InMemoryAlertPublisher, type AlertFailureMode } from './in-memory-alert-publisher';
 export { InMemoryArchiveStore } from './in-memory-archive-store';
 export { InMemoryQuarantine } from './in-memory-quarantine';
+export { InMemorySummaryPublisher } from './in-memory-summary-publisher';

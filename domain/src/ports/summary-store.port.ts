@@ -7,7 +7,24 @@ export interface MergedWindow {
   readonly changed: boolean;
 }
 
+/** A stored minute whose current version has not been emitted to the summary stream yet. */
+export interface PendingWindow {
+  readonly partial: MinutePartial;
+  readonly version: number;
+}
+
+/** Which minutes of one unicorn to look at: those starting in [fromWindowStart, beforeWindowStart). */
+export interface PendingQuery {
+  readonly name: string;
+  readonly fromWindowStart: number;
+  readonly beforeWindowStart: number;
+}
+
 /** Merges per-(unicorn, minute) partials into the summaries table `UnicornSensorData`, each reading once. */
 export interface SummaryStore {
   merge(partials: readonly MinutePartial[]): Promise<MergedWindow[]>;
+  /** Minutes whose current version was not emitted yet (a merge that changes an emitted minute makes it pending again). */
+  findPending(queries: readonly PendingQuery[]): Promise<PendingWindow[]>;
+  /** Records that these versions were emitted; a minute changed since stays pending. */
+  markEmitted(windows: readonly PendingWindow[]): Promise<void>;
 }

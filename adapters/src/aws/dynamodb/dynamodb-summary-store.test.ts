@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { partialsFromReadings, WINDOW_MS, type MinutePartial, type Reading } from '@wildrydes/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -227,5 +227,38 @@ describe('DynamoDbSummaryStore', () => {
     expect(listed.map((s) => [s.partial, s.version, s.summary.StatusTime])).toEqual([
       [first, 1, '2026-01-01 12:01:00.000'], [second, 3, '2026-01-01 12:02:00.000'],
     ]);
+  });
+  it('asks for pending minutes with one bounded Query per unicorn, filtering on the emitted version', async () => {
+    // Prepare
+    dynamodb.on(QueryCommand).resolves({ Items: [toSummaryItem(partialOf('Shadowfax', [1, 2]), 3)] });
+
+    // Act
+    const pending = await store.findPending([{ name: 'Shadowfax', fromWindowStart: MINUTE - 10 * WINDOW_MS, beforeWindowStart: MINUTE + WINDOW_MS }]);
+
+    // Assess
+    expect(pending.map((p) => [p.partial.name, p.version])).toEqual([['Shadowfax', 3]]);
+    expect(dynamodb).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: TABLE,
+      KeyConditionExpression: '#n = :name AND #t BETWEEN :from AND :to',
+      FilterExpression: 'attribute_not_exists(#e) OR #e <> #v',
+      ExpressionAttributeNames: { '#n': 'Name', '#t': 'StatusTime', '#e': 'EmittedVersion', '#v': 'Version' },
+      ExpressionAttributeValues: { ':name': 'Shadowfax', ':from': '2026-01-01 11:51:00.000', ':to': '2026-01-01 12:01:00.000' },
+    });
+  });
+
+  it('marks exactly the emitted version, and ignores a minute that changed since', async () => {
+    // Prepare
+    dynamodb.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
+
+    // Act
+    await store.markEmitted([{ partial: partialOf('Shadowfax', [1]), version: 2 }, { partial: partialOf('Rocinante', [1]), version: 5 }]);
+
+    // Assess
+    expect(dynamodb).toHaveReceivedCommandTimes(UpdateCommand, 2);
+    expect(dynamodb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: TABLE, Key: { Name: 'Rocinante', StatusTime: '2026-01-01 12:01:00.000' },
+      UpdateExpression: 'SET #e = :v', ConditionExpression: '#v = :v',
+      ExpressionAttributeNames: { '#e': 'EmittedVersion', '#v': 'Version' }, ExpressionAttributeValues: { ':v': 5 },
+    });
   });
 });

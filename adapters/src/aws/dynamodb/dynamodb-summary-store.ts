@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
-  mergeAll, mergePartials, RESOURCE_NAMES, windowKey, type MergedWindow, type MinutePartial, type SummaryStore,
+  mergeAll, mergePartials, RESOURCE_NAMES, windowKey, type MergedWindow, type MinutePartial, type PendingQuery, type PendingWindow,
+  type SummaryStore,
 } from '@wildrydes/domain';
 import { backoffDelayMs, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, type BackoffEnvironment, type BackoffPolicy } from '../capped-backoff';
 import { batchGetItems } from './batch-get-items';
@@ -107,6 +108,58 @@ export class DynamoDbSummaryStore implements SummaryStore {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey !== undefined);
     return summaries;
+  }
+
+  /**
+   * A Query per unicorn over the sort-key range of the asked minutes, keeping those whose current `Version`
+   * was not emitted. It reads every item in the range (the filter applies after the read), so callers keep the
+   * range short: the aggregation service asks once per unicorn-minute, over the last few minutes.
+   */
+  async findPending(queries: readonly PendingQuery[]): Promise<PendingWindow[]> {
+    const pending: PendingWindow[] = [];
+    await forEachConcurrently(queries, this.concurrency, async (query) => {
+      if (query.beforeWindowStart <= query.fromWindowStart) return;
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#n = :name AND #t BETWEEN :from AND :to',
+          FilterExpression: 'attribute_not_exists(#e) OR #e <> #v',
+          ExpressionAttributeNames: { '#n': 'Name', '#t': 'StatusTime', '#e': 'EmittedVersion', '#v': 'Version' },
+          ExpressionAttributeValues: {
+            ':name': query.name,
+            ':from': summaryStatusTime(query.fromWindowStart),
+            ':to': summaryStatusTime(query.beforeWindowStart - 60_000),
+          },
+          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+        }));
+        for (const item of page.Items ?? []) {
+          const stored = fromSummaryItem(this.tableName, item);
+          pending.push({ partial: stored.partial, version: stored.version });
+        }
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey !== undefined);
+    });
+    return pending.sort((a, b) => a.partial.name.localeCompare(b.partial.name) || a.partial.windowStart - b.partial.windowStart);
+  }
+
+  /** Sets `EmittedVersion`; a merge rewrites the item without it, so a changed minute becomes pending again. */
+  async markEmitted(windows: readonly PendingWindow[]): Promise<void> {
+    await forEachConcurrently(windows, this.concurrency, async ({ partial, version }) => {
+      try {
+        await this.client.send(new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.keyOf(partial.name, partial.windowStart),
+          UpdateExpression: 'SET #e = :v',
+          // Only the version that was emitted: if the minute changed meanwhile, it must stay pending.
+          ConditionExpression: '#v = :v',
+          ExpressionAttributeNames: { '#e': 'EmittedVersion', '#v': 'Version' },
+          ExpressionAttributeValues: { ':v': version },
+        }));
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    });
   }
 
   private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | undefined): Promise<MergedWindow> {

@@ -16,3 +16,4 @@ export {
   putRecordsBatches,
   recordBytes,
 } from './kinesis-limits';
+export { KinesisSummaryPublisher, SummaryPublishError, toWorkshopJson } from './kinesis-summary-publisher';
