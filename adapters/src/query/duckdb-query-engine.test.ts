@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fleetReadings, statusTime } from './archive-records.mother';
 import { DuckDbQueryEngine } from './duckdb-query-engine';
 import { writeLocalArchive, type LocalArchive } from './local-archive.fixture';
-import { totalDistanceQuery } from './workshop-queries';
+import { totalDistanceQuery } from '@wildrydes/domain';
 
 describe('DuckDbQueryEngine', () => {
   const cleanups: (() => Promise<void>)[] = [];

@@ -13,7 +13,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { QueryEngine, QueryResult, QueryValue } from '@wildrydes/domain';
-import { ARCHIVE_TABLES, type ArchiveTable } from './archive-columns';
+import { ARCHIVE_TABLES, type ArchiveTable } from '@wildrydes/domain';
 import { dtPartitionPredicate, tablesReferenced } from './partition-filter';
 import { DuckDbQueryFailedError } from './query-engine.errors';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueryEngine, QueryResult, QueryValue } from '@wildrydes/domain';
-import { READINGS_TABLE, ALERTS_TABLE, selectStarColumns } from './archive-columns';
+import { READINGS_TABLE, ALERTS_TABLE, selectStarColumns } from '@wildrydes/domain';
 import { fleetAlerts, fleetReadings, isoOf, type ArchivedAlert, type ArchivedReading } from './archive-records.mother';
-import { afterQuery, lowVitalsQuery, totalDistanceQuery, tripQuery } from './workshop-queries';
+import { afterQuery, lowVitalsQuery, totalDistanceQuery, tripQuery } from '@wildrydes/domain';
 
 export interface QueryEngineUnderTest {
   readonly engine: QueryEngine;

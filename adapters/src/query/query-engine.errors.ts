@@ -1,3 +1,4 @@
+export { InvalidQueryParameterError } from '@wildrydes/domain';
 /**
  * Errors both adapters throw. `code` is what callers branch on (it is the same for both engines, so an HTTP layer can
  * map `QUERY_FAILED` to 400 without knowing which engine ran); the class says which engine, for logs.
@@ -50,16 +51,3 @@ export class QueryTimeoutError extends Error {
   }
 }
 
-/** A workshop query parameter was not in the accepted format; nothing was sent to the engine. */
-export class InvalidQueryParameterError extends Error {
-  readonly code = 'INVALID_QUERY_PARAMETER' as const;
-
-  constructor(
-    readonly parameter: string,
-    readonly value: unknown,
-    expected: string,
-  ) {
-    super(`Invalid ${parameter} ${JSON.stringify(value)}: expected ${expected}`);
-    this.name = 'InvalidQueryParameterError';
-  }
-}

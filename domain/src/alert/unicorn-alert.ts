@@ -1,6 +1,7 @@
 import type { Vital } from '../reading/reading';
 import { formatStatusTime } from '../time/status-time';
 import { stableId } from './stable-id';
+import unicornAlertSchema from './unicorn-alert.schema.json';
 
 /**
  * The `unicorn-alert` contract on the `wildrydes` bus. The detail carries `schemaVersion`; a change that
@@ -11,6 +12,9 @@ export const UNICORN_ALERT = {
   detailType: 'unicorn-alert',
   schemaVersion: '1',
 } as const;
+
+/** The published JSON Schema (draft-04) of the event, for subscribers and the EventBridge schema registry. */
+export const UNICORN_ALERT_SCHEMA: Readonly<Record<string, unknown>> = unicornAlertSchema;
 
 export const ALERT_KINDS = ['VitalLow', 'VitalCritical', 'VitalRecovered', 'UnicornSilent', 'UnicornBack'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];

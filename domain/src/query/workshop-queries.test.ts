@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidQueryParameterError } from './query-engine.errors';
+import { InvalidQueryParameterError } from './invalid-query-parameter.error';
 import { afterQuery, lowVitalsQuery, totalDistanceQuery, tripQuery, WORKSHOP_QUERIES } from './workshop-queries';
 
 describe('workshop queries', () => {

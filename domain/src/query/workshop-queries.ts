@@ -1,5 +1,5 @@
-import { formatStatusTime, parseStatusTime } from '@wildrydes/domain';
-import { InvalidQueryParameterError } from './query-engine.errors';
+import { formatStatusTime, parseStatusTime } from '../time/status-time';
+import { InvalidQueryParameterError } from './invalid-query-parameter.error';
 
 /**
  * The workshop's Athena queries (module 5 and its extra credit), each one SQL text that runs unchanged on Athena
