@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import {
+  FileCheckpointStore, InMemoryCheckpointStore, KinesisEventSourceMapping, createAwsClients, provisionResources, startLocalEventBridge,
+  startLocalRuntime, type AwsClients, type CheckpointStore, type LocalEventBridge, type LocalRuntime,
+} from '@wildrydes/adapters';
+import { RESOURCE_NAMES, parseUnicornAlert, type UnicornAlert } from '@wildrydes/domain';
+import { AGGREGATION_TOKENS, createAggregationContainer, readAggregationConfig } from '@wildrydes/aggregation';
+import { ARCHIVAL_TOKENS, ARCHIVE_ALERTS_RULE, createArchivalContainer, readArchivalConfig } from '@wildrydes/archival';
+import { HEALTH_TOKENS, createHealthContainer, readHealthConfig } from '@wildrydes/health';
+import { INGESTION_TOKENS, createIngestionContainer, readIngestionConfig } from '@wildrydes/ingestion';
+import { startIngestionHttpServer, watchUploads } from './local-ingestion';
+
+type StreamHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
+type EventHandler = (event: never) => Promise<unknown>;
+
+export interface LocalStackOptions {
+  /** Ports of the stand-ins; 0 means any free port (tests). Defaults: the runtime's documented ports. */
+  readonly ports?: { kinesis?: number; dynamodb?: number; s3?: number; eventbridge?: number; httpIngestion?: number };
+  /** How often `uploads/` is listed for new files to import, in ms. */
+  readonly uploadScanIntervalMs?: number;
+  readonly dataDir?: string;
+  readonly writeEndpointsFile?: boolean;
+  readonly endpointsFilePath?: string;
+  /** How often the mappings poll a shard with nothing new, in ms (Lambda: about a second). */
+  readonly pollIntervalMs?: number;
+  /** The mappings' batching window; the deployed functions use 5–20 s, locally 1 s keeps the demo lively. */
+  readonly batchingWindowSeconds?: number;
+  /** Called with every `unicorn-alert` event the bus delivers (the console subscriber). */
+  readonly onAlert?: (alert: UnicornAlert) => void;
+  /** Every log line of the services and mappings (default: warnings and errors to stderr). */
+  readonly log?: (level: string, message: string, fields?: Record<string, unknown>) => void;
+  /** Settings as a Lambda would see them (thresholds, names); defaults to this process's environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface LocalStack {
+  readonly runtime: LocalRuntime;
+  readonly clients: AwsClients;
+  readonly bus: LocalEventBridge;
+  /** `POST <ingestionUrl>/telemetry` takes readings as the deployed HTTP API does. */
+  readonly ingestionUrl: string;
+  /** Resolves when every mapping has read its shards to the tip and no invocation is in flight. */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const FUNCTION_ARN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+
+/**
+ * The whole product on one machine: the AWS stand-ins, every service's real handlers wired as on AWS — Kinesis
+ * event-source mappings on `wildrydes` for health, aggregation and archival (ReportBatchItemFailures, bisect,
+ * bounded retries), the silence scan on a `rate(1 minute)` schedule, archival's own `unicorn-alert` rule —,
+ * each built by its service's composition root with local clients.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  let bus: LocalEventBridge | undefined;
+  const runtime = await startLocalRuntime({
+    ...(options.ports === undefined ? {} : { ports: { kinesis: options.ports.kinesis, dynamodb: options.ports.dynamodb, s3: options.ports.s3, eventbridge: options.ports.eventbridge } }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    writeEndpointsFile: options.writeEndpointsFile ?? false,
+    ...(options.endpointsFilePath === undefined ? {} : { endpointsFilePath: options.endpointsFilePath }),
+    startEventBridge: async (start) => (bus = await startLocalEventBridge(start)),
+  });
+  const mappings: KinesisEventSourceMapping[] = [];
+  const stoppers: (() => Promise<void>)[] = [];
+  const clients = createAwsClients(runtime.endpoints);
+  try {
+    await provisionResources(clients);
+    const env = options.env ?? process.env;
+    const log = options.log ?? ((level, message, fields) => {
+      if (level === 'warn' || level === 'error') console.error(`[${level}] ${message}${fields ? ' ' + JSON.stringify(fields) : ''}`);
+    });
+
+    const health = createHealthContainer(readHealthConfig(env), clients);
+    const aggregation = createAggregationContainer(readAggregationConfig(env), clients);
+    const archival = createArchivalContainer(readArchivalConfig(env), clients);
+    const ingestionConfig = readIngestionConfig(env);
+    const ingestion = createIngestionContainer(ingestionConfig, clients);
+
+    const checkpoints = (name: string): CheckpointStore =>
+      options.dataDir === undefined ? new InMemoryCheckpointStore() : new FileCheckpointStore(join(options.dataDir, 'checkpoints', name));
+    for (const [functionName, handler] of [
+      ['wildrydes-health', health.get<StreamHandler>(HEALTH_TOKENS.TrackHealthHandler)],
+      ['wildrydes-aggregation', aggregation.get<StreamHandler>(AGGREGATION_TOKENS.AggregateMinutesHandler)],
+      ['wildrydes-archival', archival.get<StreamHandler>(ARCHIVAL_TOKENS.ArchiveReadingsHandler)],
+    ] as const) {
+      const mapping = new KinesisEventSourceMapping({
+        kinesis: clients.kinesis, streamName: RESOURCE_NAMES.telemetryStream, functionName, handler,
+        checkpointStore: checkpoints(functionName), startingPosition: 'TRIM_HORIZON', batchSize: 1000,
+        maximumBatchingWindowInSeconds: options.batchingWindowSeconds ?? 1, functionResponseTypes: ['ReportBatchItemFailures'],
+        bisectBatchOnFunctionError: true, maximumRetryAttempts: 5, maximumRecordAgeInSeconds: 3600,
+        pollIntervalMs: options.pollIntervalMs ?? 1000,
+        onFailure: async (failure) => log('error', `${functionName}: records discarded after retries`, { failure }),
+        log: (level, message, fields) => log(level, `${functionName}: ${message}`, fields),
+      });
+      mapping.start();
+      mappings.push(mapping);
+    }
+
+    const eventBridge = bus!;
+    await subscribe(clients, eventBridge, 'wildrydes-health-silence-scan', { ScheduleExpression: 'rate(1 minute)', EventBusName: 'default' },
+      health.get<EventHandler>(HEALTH_TOKENS.DetectSilenceHandler));
+    await subscribe(clients, eventBridge, ARCHIVE_ALERTS_RULE.ruleName, { EventPattern: JSON.stringify(ARCHIVE_ALERTS_RULE.eventPattern), EventBusName: RESOURCE_NAMES.eventBus },
+      archival.get<EventHandler>(ARCHIVAL_TOKENS.ArchiveAlertHandler));
+    if (options.onAlert !== undefined) {
+      const onAlert = options.onAlert;
+      await subscribe(clients, eventBridge, 'wildrydes-console-alerts', { EventPattern: JSON.stringify(ARCHIVE_ALERTS_RULE.eventPattern), EventBusName: RESOURCE_NAMES.eventBus },
+        async (event: { detail: unknown }) => onAlert(parseUnicornAlert(event.detail)));
+    }
+
+    const http = await startIngestionHttpServer(ingestion.get(INGESTION_TOKENS.PostTelemetryHandler), {
+      host: '127.0.0.1', port: options.ports?.httpIngestion ?? Number(env['WILDRYDES_HTTP_INGESTION_PORT'] ?? 4572), maxBodyBytes: ingestionConfig.maxHttpBodyBytes,
+    });
+    stoppers.push(http.close);
+    const uploads = watchUploads(clients.s3, ingestionConfig.dataBucket, ingestion.get(INGESTION_TOKENS.ImportUploadHandler), {
+      intervalMs: options.uploadScanIntervalMs ?? 2000, onError: (error) => log('error', `ingestion: upload import failed: ${(error as Error).message}`),
+    });
+    stoppers.push(uploads.stop);
+
+    return {
+      runtime, clients, bus: eventBridge, ingestionUrl: http.url,
+      drain: async (timeoutMs = 60_000) => { await Promise.all(mappings.map((m) => m.drain({ timeoutMs }))); },
+      stop: async () => {
+        await Promise.all([...stoppers.map((stop) => stop()), ...mappings.map((m) => m.stop())]);
+        clients.destroy();
+        await runtime.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.all([...stoppers.map((stop) => stop()), ...mappings.map((m) => m.stop())]);
+    clients.destroy();
+    await runtime.stop();
+    throw error;
+  }
+}
+
+/** A rule and its one target, created through the EventBridge API as on AWS, delivered to an in-process handler. */
+async function subscribe(
+  clients: AwsClients, bus: LocalEventBridge, rule: string,
+  definition: { ScheduleExpression?: string; EventPattern?: string; EventBusName: string },
+  handler: (event: never) => Promise<unknown>,
+): Promise<void> {
+  await clients.eventBridge.send(new PutRuleCommand({ Name: rule, State: 'ENABLED', ...definition }));
+  await clients.eventBridge.send(new PutTargetsCommand({ Rule: rule, EventBusName: definition.EventBusName, Targets: [{ Id: 'handler', Arn: FUNCTION_ARN(rule) }] }));
+  bus.registerTargetHandler(FUNCTION_ARN(rule), (event) => handler(event as never));
+}
