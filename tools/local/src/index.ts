@@ -1,0 +1,2 @@
+export * from './local-stack';
+export * from './local-ingestion';
