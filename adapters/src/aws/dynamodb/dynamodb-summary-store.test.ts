@@ -240,8 +240,8 @@ describe('DynamoDbSummaryStore', () => {
     expect(dynamodb).toHaveReceivedCommandWith(QueryCommand, {
       TableName: TABLE,
       KeyConditionExpression: '#n = :name AND #t BETWEEN :from AND :to',
-      FilterExpression: 'attribute_not_exists(#e) OR #e <> #v',
-      ExpressionAttributeNames: { '#n': 'Name', '#t': 'StatusTime', '#e': 'EmittedVersion', '#v': 'Version' },
+      FilterExpression: 'attribute_exists(#r) AND (attribute_not_exists(#e) OR #e <> #v)',
+      ExpressionAttributeNames: { '#n': 'Name', '#t': 'StatusTime', '#e': 'EmittedVersion', '#v': 'Version', '#r': 'ReadingOffsets' },
       ExpressionAttributeValues: { ':name': 'Shadowfax', ':from': '2026-01-01 11:51:00.000', ':to': '2026-01-01 12:01:00.000' },
     });
   });

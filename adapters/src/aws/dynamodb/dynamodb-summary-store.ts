@@ -1,13 +1,13 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
-  mergeAll, mergePartials, RESOURCE_NAMES, windowKey, type MergedWindow, type MinutePartial, type PendingQuery, type PendingWindow,
+  mergeAll, mergePartials, RESOURCE_NAMES, type MergedWindow, type MinutePartial, type PendingQuery, type PendingWindow,
   type SummaryStore,
 } from '@wildrydes/domain';
 import { backoffDelayMs, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, type BackoffEnvironment, type BackoffPolicy } from '../capped-backoff';
 import { batchGetItems } from './batch-get-items';
 import { forEachConcurrently } from './bounded-concurrency';
 import { DynamoDbMergeConflictError, isConditionalCheckFailed } from './dynamodb.errors';
-import { fromSummaryItem, samePartial, summaryStatusTime, toSummaryItem, type StoredSummary } from './summary-item.mapper';
+import { fromSummaryItem, isImportedSummary, samePartial, summaryStatusTime, toSummaryItem, type StoredSummary } from './summary-item.mapper';
 
 export interface DynamoDbSummaryStoreOptions {
   /** Default `UnicornSensorData`; tests pass their own. */
@@ -71,14 +71,17 @@ export class DynamoDbSummaryStore implements SummaryStore {
       windows.map((w) => this.keyOf(w.name, w.windowStart)),
       { backoff: this.backoff, environment: this.environment },
     );
-    const stored = new Map<string, StoredSummary>();
+    const stored = new Map<string, StoredSummary | 'imported'>();
     for (const item of items) {
-      const current = fromSummaryItem(this.tableName, item);
-      stored.set(windowKey(current.partial.name, current.partial.windowStart), current);
+      if (isImportedSummary(item)) stored.set(`${String(item['Name'])}\u0000${String(item['StatusTime'])}`, 'imported');
+      else {
+        const current = fromSummaryItem(this.tableName, item);
+        stored.set(`${current.partial.name}\u0000${summaryStatusTime(current.partial.windowStart)}`, current);
+      }
     }
     const results: MergedWindow[] = new Array<MergedWindow>(windows.length);
     await forEachConcurrently(windows, this.concurrency, async (incoming, index) => {
-      results[index] = await this.mergeWindow(incoming, stored.get(windowKey(incoming.name, incoming.windowStart)));
+      results[index] = await this.mergeWindow(incoming, stored.get(`${incoming.name}\u0000${summaryStatusTime(incoming.windowStart)}`));
     });
     return results;
   }
@@ -124,8 +127,8 @@ export class DynamoDbSummaryStore implements SummaryStore {
         const page = await this.client.send(new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: '#n = :name AND #t BETWEEN :from AND :to',
-          FilterExpression: 'attribute_not_exists(#e) OR #e <> #v',
-          ExpressionAttributeNames: { '#n': 'Name', '#t': 'StatusTime', '#e': 'EmittedVersion', '#v': 'Version' },
+          FilterExpression: 'attribute_exists(#r) AND (attribute_not_exists(#e) OR #e <> #v)',
+          ExpressionAttributeNames: { '#n': 'Name', '#t': 'StatusTime', '#e': 'EmittedVersion', '#v': 'Version', '#r': 'ReadingOffsets' },
           ExpressionAttributeValues: {
             ':name': query.name,
             ':from': summaryStatusTime(query.fromWindowStart),
@@ -162,14 +165,16 @@ export class DynamoDbSummaryStore implements SummaryStore {
     });
   }
 
-  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | undefined): Promise<MergedWindow> {
-    let current = initial;
+  /** Live readings replace an imported summary of the same minute (see isImportedSummary). */
+  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | 'imported' | undefined): Promise<MergedWindow> {
+    let current = initial === 'imported' ? undefined : initial;
+    let replacesImported = initial === 'imported';
     for (let conflicts = 0; ; conflicts++) {
       const merged = current === undefined ? incoming : mergePartials(current.partial, incoming);
       if (current !== undefined && samePartial(merged, current.partial)) return { partial: current.partial, changed: false };
       if (merged.offsets.length === 0) return { partial: merged, changed: false };
       try {
-        await this.client.send(new PutCommand(this.conditionalPut(merged, current?.version)));
+        await this.client.send(new PutCommand(this.conditionalPut(merged, current?.version, replacesImported)));
         return { partial: merged, changed: true };
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
@@ -179,12 +184,21 @@ export class DynamoDbSummaryStore implements SummaryStore {
       }
       // Jittered, so writers that collided do not collide again on the same beat.
       await this.environment.sleep(backoffDelayMs(conflicts, this.backoff, this.environment.random));
-      current = await this.get(incoming.name, incoming.windowStart);
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.keyOf(incoming.name, incoming.windowStart), ConsistentRead: true }));
+      replacesImported = Item !== undefined && isImportedSummary(Item);
+      current = Item === undefined || replacesImported ? undefined : fromSummaryItem(this.tableName, Item);
     }
   }
 
-  private conditionalPut(merged: MinutePartial, expectedVersion: number | undefined): PutCommandInput {
+  private conditionalPut(merged: MinutePartial, expectedVersion: number | undefined, replacesImported = false): PutCommandInput {
     const Item = toSummaryItem(merged, (expectedVersion ?? 0) + 1);
+    if (replacesImported) {
+      return {
+        TableName: this.tableName, Item,
+        ConditionExpression: 'attribute_exists(#n) AND attribute_not_exists(#r)',
+        ExpressionAttributeNames: { '#n': 'Name', '#r': 'ReadingOffsets' },
+      };
+    }
     return expectedVersion === undefined
       ? {
         TableName: this.tableName, Item,

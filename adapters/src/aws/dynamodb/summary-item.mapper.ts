@@ -80,6 +80,13 @@ export function toSummaryItem(partial: MinutePartial, version: number): SummaryI
   };
 }
 
+/**
+ * An item holding a summary but no reading list: the ingestion service's import of the workshop's minute-summary
+ * files. It cannot be merged with readings (nothing says which readings it counted), so live readings replace it.
+ */
+export const isImportedSummary = (item: Record<string, unknown>): boolean =>
+  typeof item['Name'] === 'string' && !(item['ReadingOffsets'] instanceof Uint8Array);
+
 export function fromSummaryItem(tableName: string, item: Record<string, unknown>): StoredSummary {
   const invalid = (why: string): DynamoDbInvalidItemError =>
     new DynamoDbInvalidItemError(tableName, `item ${String(item['Name'])} @ ${String(item['StatusTime'])} ${why}`);
