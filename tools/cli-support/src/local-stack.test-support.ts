@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAwsClients, KinesisStreamReader, provisionResources, startLocalRuntime, type AwsClients, type LocalRuntime, type StreamRecord } from '@wildrydes/adapters';
+
+export interface TestStack {
+  readonly runtime: LocalRuntime;
+  readonly clients: AwsClients;
+  /** A local.json naming this stack, for `--endpoints-file`. */
+  readonly endpointsFile: string;
+  stop(): Promise<void>;
+}
+
+/** A local runtime on free ports with every resource provisioned, and its endpoints in a temp local.json. */
+export async function startTestStack(): Promise<TestStack> {
+  const dir = await mkdtemp(join(tmpdir(), 'wildrydes-cli-test-'));
+  const endpointsFile = join(dir, 'local.json');
+  const runtime = await startLocalRuntime({ ports: { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 }, writeEndpointsFile: true, endpointsFilePath: endpointsFile });
+  const clients = createAwsClients(runtime.endpoints);
+  try {
+    await provisionResources(clients);
+  } catch (error) {
+    clients.destroy();
+    await runtime.stop();
+    throw error;
+  }
+  return {
+    runtime,
+    clients,
+    endpointsFile,
+    stop: async () => {
+      clients.destroy();
+      await runtime.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Reads a stream from its start until `done` says so, or the deadline passes. */
+export async function readStream(clients: AwsClients, stream: string, done: (records: readonly StreamRecord[]) => boolean, timeoutMs = 20_000): Promise<StreamRecord[]> {
+  const records: StreamRecord[] = [];
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    for await (const record of new KinesisStreamReader(clients.kinesis, stream).read({ from: 'TRIM_HORIZON', signal: controller.signal, pollIntervalMs: 100 })) {
+      records.push(record);
+      if (done(records)) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return records;
+}

@@ -1,0 +1,152 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { compileEventPattern, InvalidEventPatternError, type ReadFrom } from '@wildrydes/adapters';
+import { RESOURCE_NAMES, UNICORN_ALERT } from '@wildrydes/domain';
+import { defaultRegion, isHttpUrl, parseDuration, normaliseGoStyleFlags } from '@wildrydes/cli-support';
+
+export interface ConsumerOptions {
+  readonly stream: string;
+  readonly region: string;
+  readonly from: ReadFrom;
+  readonly compact: boolean;
+  readonly max: number | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly local: boolean;
+  readonly endpoint: string | undefined;
+  readonly endpointsFile: string | undefined;
+  /** Set with `--alerts`: the EventBridge pattern sent to the feed (unicorn-alert, narrowed by `--pattern`). */
+  readonly alertPattern: string | undefined;
+  readonly bus: string;
+  readonly queueUrl: string | undefined;
+}
+
+export type ParsedCommandLine = { readonly kind: 'run'; readonly options: ConsumerOptions } | { readonly kind: 'exit'; readonly code: number };
+
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const wholeNumber = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
+  return n;
+};
+
+const duration = (value: string): number => {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 30s, 5m or 1h.');
+  return ms;
+};
+
+const url = (value: string): string => {
+  if (!isHttpUrl(value)) throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:4567.');
+  return value;
+};
+
+/** `latest`, `trim-horizon`, or a point in time (ISO 8601; without a zone it is UTC). */
+export function parseFrom(value: string): ReadFrom {
+  const lower = value.toLowerCase();
+  if (lower === 'latest') return 'LATEST';
+  if (lower === 'trim-horizon' || lower === 'trim_horizon') return 'TRIM_HORIZON';
+  const zoned = /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value.replace(' ', 'T')}Z`;
+  const timestamp = new Date(zoned);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(timestamp.getTime())) {
+    throw new InvalidArgumentError('expected latest, trim-horizon or a timestamp such as 2026-11-22T10:00:00Z.');
+  }
+  return { timestamp };
+}
+
+/** unicorn-alert events, narrowed by the caller's pattern; the caller's `source` / `detail-type` win if given. */
+export function alertPattern(userPattern: string | undefined): string {
+  const base: Record<string, unknown> = { source: [UNICORN_ALERT.source], 'detail-type': [UNICORN_ALERT.detailType] };
+  if (userPattern === undefined) return JSON.stringify(base);
+  try {
+    compileEventPattern(userPattern);
+  } catch (error) {
+    if (error instanceof InvalidEventPatternError) throw new UsageError(`--pattern: ${error.message}`);
+    throw error;
+  }
+  const merged = { ...base, ...(JSON.parse(userPattern) as Record<string, unknown>) };
+  compileEventPattern(merged);
+  return JSON.stringify(merged);
+}
+
+export function buildConsumerCommand(): Command {
+  return new Command('consumer')
+    .description('Prints the records of a Kinesis stream as JSON, like the Wild Rydes workshop consumer, or unicorn-alert events.')
+    .addOption(new Option('--stream <stream>', 'Kinesis stream, e.g. wildrydes-summary for the minute summaries').default(RESOURCE_NAMES.telemetryStream))
+    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)'))
+    .addOption(new Option('--from <position>', 'latest, trim-horizon, or an ISO timestamp').default('latest'))
+    .addOption(new Option('--compact', 'one line per JSON value instead of 4-space indentation').default(false))
+    .addOption(new Option('--max <n>', 'stop after N records (events with --alerts)').argParser(wholeNumber))
+    .addOption(new Option('--timeout <time>', 'stop after this long, e.g. 30s').argParser(duration))
+    .addOption(new Option('--local', 'use the local stack (endpoints from .wildrydes/local.json)').default(false))
+    .addOption(new Option('--endpoint <url>', 'Kinesis endpoint URL (the EventBridge one with --alerts)').argParser(url).conflicts(['local', 'endpointsFile']))
+    .addOption(new Option('--endpoints-file <path>', 'local endpoints file to use instead of .wildrydes/local.json').conflicts('local'))
+    .addOption(new Option('--alerts', 'print unicorn-alert events instead of stream records').default(false))
+    .addOption(new Option('--pattern <json>', 'EventBridge event pattern narrowing the alerts, e.g. \'{"detail":{"severity":["critical"]}}\''))
+    .addOption(new Option('--bus <name>', 'event bus of the alerts').default(RESOURCE_NAMES.eventBus))
+    .addOption(new Option('--queue-url <url>', 'SQS queue subscribed to the alerts on AWS (default: WILDRYDES_ALERT_QUEUE_URL)'))
+    .addHelpText(
+      'after',
+      `
+Single dashes work too, as in the workshop: -stream wildrydes-summary -region eu-west-1.
+
+Examples:
+  consumer --local                                   # new readings as they arrive
+  consumer --local -stream wildrydes-summary         # minute summaries
+  consumer --local --from trim-horizon --max 10 --compact
+  consumer --local --alerts --pattern '{"detail":{"severity":["critical"]}}'`,
+    );
+}
+
+export function parseConsumerCommandLine(argv: readonly string[], io: { writeOut(s: string): void; writeErr(s: string): void }): ParsedCommandLine {
+  const command = buildConsumerCommand();
+  let exitCode: number | undefined;
+  command
+    .exitOverride((error) => {
+      exitCode = error.exitCode === 0 ? 0 : 2;
+      throw error;
+    })
+    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr, outputError: (text, write) => write(`consumer: ${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError('(run consumer --help for usage)');
+  const longFlags = command.options.flatMap((option) => (option.long === undefined ? [] : [option.long]));
+  try {
+    command.parse(normaliseGoStyleFlags(argv, [...longFlags, '--help']), { from: 'user' });
+  } catch (error) {
+    if (exitCode !== undefined) return { kind: 'exit', code: exitCode };
+    throw error;
+  }
+  const raw = command.opts<{
+    stream: string; region?: string; from: string; compact: boolean; max?: number; timeout?: number; local: boolean;
+    endpoint?: string; endpointsFile?: string; alerts: boolean; pattern?: string; bus: string; queueUrl?: string;
+  }>();
+  if (command.args.length > 0) throw new UsageError(`unexpected argument "${command.args[0]}"`);
+  if (raw.pattern !== undefined && !raw.alerts) throw new UsageError('--pattern filters alerts: use it with --alerts');
+  let from: ReadFrom;
+  try {
+    from = parseFrom(raw.from);
+  } catch (error) {
+    throw new UsageError(`--from ${raw.from}: ${(error as Error).message}`);
+  }
+  return {
+    kind: 'run',
+    options: {
+      stream: raw.stream,
+      region: raw.region ?? defaultRegion(),
+      from,
+      compact: raw.compact,
+      max: raw.max,
+      timeoutMs: raw.timeout,
+      local: raw.local,
+      endpoint: raw.endpoint,
+      endpointsFile: raw.endpointsFile,
+      alertPattern: raw.alerts ? alertPattern(raw.pattern) : undefined,
+      bus: raw.bus,
+      queueUrl: raw.queueUrl ?? process.env['WILDRYDES_ALERT_QUEUE_URL'],
+    },
+  };
+}

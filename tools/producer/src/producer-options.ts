@@ -1,0 +1,177 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { RESOURCE_NAMES, type FleetScenarios, type ProducerFormat } from '@wildrydes/domain';
+import { defaultRegion, isHttpUrl, parseDuration, normaliseGoStyleFlags } from '@wildrydes/cli-support';
+
+export type ScenarioName = 'decline' | 'silent' | 'late' | 'duplicate';
+
+export interface ProducerOptions {
+  readonly name: string;
+  readonly stream: string;
+  readonly region: string;
+  /** Stop after this many records (readings, poison and duplicates all count), as the workshop's `-msgs`. */
+  readonly msgs: number | undefined;
+  readonly error: boolean;
+  /** Unicorns in fleet mode; undefined is the workshop's single-unicorn mode. */
+  readonly fleet: number | undefined;
+  /** Readings per second per unicorn; 0 = as fast as possible. */
+  readonly rate: number;
+  readonly durationMs: number | undefined;
+  readonly seed: number;
+  readonly scenarios: FleetScenarios;
+  readonly pack: number;
+  readonly format: ProducerFormat;
+  readonly local: boolean;
+  readonly endpoint: string | undefined;
+  readonly endpointsFile: string | undefined;
+  readonly dryRun: boolean;
+}
+
+export type ParsedCommandLine = { readonly kind: 'run'; readonly options: ProducerOptions } | { readonly kind: 'exit'; readonly code: number };
+
+/** A bad flag value: exit 2 with this message. */
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const wholeNumber = (min: number) => (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}.`);
+  return n;
+};
+
+const rate = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0 (0 = as fast as possible).');
+  return n;
+};
+
+const duration = (value: string): number => {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 90s, 5m or 1h.');
+  return ms;
+};
+
+const url = (value: string): string => {
+  if (!isHttpUrl(value)) throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:4567.');
+  return value;
+};
+
+const SCENARIO = /^(decline|silent|late|duplicate)(?:=(.+))?$/;
+const collectScenario = (value: string, previous: string[]): string[] => {
+  if (!SCENARIO.test(value)) throw new InvalidArgumentError('expected decline[=NAME], silent[=NAME], late[=EVERY] or duplicate[=EVERY].');
+  return [...previous, value];
+};
+
+export function buildProducerCommand(): Command {
+  return new Command('producer')
+    .description('Sends simulated unicorn telemetry to the Kinesis stream, like the Wild Rydes workshop producer.')
+    .addOption(new Option('--name <name>', 'unicorn name, also the partition key (the first unicorn in fleet mode)').default('Shadowfax'))
+    .addOption(new Option('--stream <stream>', 'Kinesis stream').default(RESOURCE_NAMES.telemetryStream))
+    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)'))
+    .addOption(new Option('--msgs <n>', 'stop after N records').argParser(wholeNumber(1)))
+    .addOption(new Option('--error <yes|no>', 'every 5th record is a poison record').choices(['yes', 'no']).default('no'))
+    .addOption(new Option('--fleet <n>', 'fly N unicorns (the workshop three first) with a status line').argParser(wholeNumber(1)))
+    .addOption(new Option('--rate <r>', 'readings per second per unicorn; 0 = as fast as possible').argParser(rate).default(1))
+    .addOption(new Option('--duration <time>', 'stop after this long, e.g. 90s, 5m').argParser(duration))
+    .addOption(new Option('--seed <s>', 'seed of the simulation (default: random, printed in fleet mode)').argParser(wholeNumber(0)))
+    .addOption(
+      new Option('--scenario <name>', 'decline[=NAME] | silent[=NAME] | late[=EVERY] | duplicate[=EVERY]; repeatable')
+        .argParser(collectScenario)
+        .default([]),
+    )
+    .addOption(new Option('--pack <k>', 'K readings of one unicorn per Kinesis record, as NDJSON').argParser(wholeNumber(1)).default(1))
+    .addOption(new Option('--format <v>', 'record format: v1 (integer distance, workshop v1) or v2 (decimal, trailing newline)').choices(['v1', 'v2']).default('v2'))
+    .addOption(new Option('--local', 'use the local stack (endpoints from .wildrydes/local.json)').default(false))
+    .addOption(new Option('--endpoint <url>', 'Kinesis endpoint URL').argParser(url).conflicts(['local', 'endpointsFile']))
+    .addOption(new Option('--endpoints-file <path>', 'local endpoints file to use instead of .wildrydes/local.json').conflicts('local'))
+    .addOption(new Option('--dry-run', 'print the records instead of sending them').default(false))
+    .addHelpText(
+      'after',
+      `
+Single dashes work too, as in the workshop: -name Bucephalus -stream wildrydes -msgs 100 -error yes.
+
+Examples:
+  producer --local                                   # Shadowfax, one reading a second, a dot per put
+  producer --local -name Bucephalus -msgs 60
+  producer --local --fleet 50 --scenario decline     # 50 unicorns, the first one's health declining
+  producer --local --fleet 3 --rate 0 --duration 30s --pack 10   # load test
+  producer --dry-run --rate 0 -msgs 3`,
+    );
+}
+
+/**
+ * Parses argv (without node and the script). Commander prints help and errors itself; bad flags exit 2.
+ * Throws UsageError for flag combinations commander cannot check.
+ */
+export function parseProducerCommandLine(argv: readonly string[], io: { writeOut(s: string): void; writeErr(s: string): void }): ParsedCommandLine {
+  const command = buildProducerCommand();
+  let exitCode: number | undefined;
+  command
+    .exitOverride((error) => {
+      exitCode = error.exitCode === 0 ? 0 : 2;
+      throw error;
+    })
+    .configureOutput({
+      writeOut: io.writeOut,
+      writeErr: io.writeErr,
+      outputError: (text, write) => write(`producer: ${text.replace(/^error: /, '')}`),
+    })
+    .showHelpAfterError('(run producer --help for usage)');
+  const longFlags = command.options.flatMap((option) => (option.long === undefined ? [] : [option.long]));
+  try {
+    command.parse(normaliseGoStyleFlags(argv, [...longFlags, '--help']), { from: 'user' });
+  } catch (error) {
+    if (exitCode !== undefined) return { kind: 'exit', code: exitCode };
+    throw error;
+  }
+  const raw = command.opts<{
+    name: string; stream: string; region?: string; msgs?: number; error: 'yes' | 'no'; fleet?: number; rate: number;
+    duration?: number; seed?: number; scenario: string[]; pack: number; format: ProducerFormat; local: boolean;
+    endpoint?: string; endpointsFile?: string; dryRun: boolean;
+  }>();
+  if (command.args.length > 0) throw new UsageError(`unexpected argument "${command.args[0]}"`);
+  if (raw.name.trim() === '') throw new UsageError('--name must not be empty');
+  return {
+    kind: 'run',
+    options: {
+      name: raw.name,
+      stream: raw.stream,
+      region: raw.region ?? defaultRegion(),
+      msgs: raw.msgs,
+      error: raw.error === 'yes',
+      fleet: raw.fleet,
+      rate: raw.rate,
+      durationMs: raw.duration,
+      seed: raw.seed ?? Math.floor(Math.random() * 2 ** 31),
+      scenarios: toScenarios(raw.scenario, raw.name, raw.error === 'yes'),
+      pack: raw.pack,
+      format: raw.format,
+      local: raw.local,
+      endpoint: raw.endpoint,
+      endpointsFile: raw.endpointsFile,
+      dryRun: raw.dryRun,
+    },
+  };
+}
+
+/** `decline` and `silent` hit the first unicorn unless named; `late` and `duplicate` every 10th reading unless given. */
+export function toScenarios(values: readonly string[], firstUnicorn: string, poison: boolean): FleetScenarios {
+  const scenarios: { -readonly [K in keyof FleetScenarios]: FleetScenarios[K] } = {};
+  for (const value of values) {
+    const [, kind, argument] = SCENARIO.exec(value) as unknown as [string, ScenarioName, string | undefined];
+    if (kind === 'decline') scenarios.decliningUnicorn = argument ?? firstUnicorn;
+    else if (kind === 'silent') scenarios.silentUnicorn = argument ?? firstUnicorn;
+    else {
+      const every = argument === undefined ? 10 : Number(argument);
+      if (!Number.isInteger(every) || every < 1) throw new UsageError(`--scenario ${kind}=${argument}: expected a whole number ≥ 1`);
+      if (kind === 'late') scenarios.lateEvery = every;
+      else scenarios.duplicateEvery = every;
+    }
+  }
+  if (poison) scenarios.poisonEvery = 5;
+  return scenarios;
+}
