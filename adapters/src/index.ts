@@ -10,3 +10,4 @@ export * from './aws/dynamodb/index';
 export * from './aws/capped-backoff';
 export * from './memory/index';
 export * from './memory/stores.index';
+export * from './aws/sqs/index';

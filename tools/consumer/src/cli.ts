@@ -7,7 +7,8 @@
  *
  * Exit codes: 0 done (or Ctrl-C, --max, --timeout), 1 fatal error (one line on stderr), 2 bad flags.
  */
-import { KinesisStreamReader } from '@wildrydes/adapters';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { followSqsAlerts, KinesisStreamReader } from '@wildrydes/adapters';
 import { resolveTarget, type Target, describeFatalError } from '@wildrydes/cli-support';
 import { parseConsumerCommandLine, UsageError, type ConsumerOptions } from './consumer-options';
 import { layoutJson, splitRecord } from './json-text';
@@ -21,10 +22,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const parsed = parseConsumerCommandLine(argv, { writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
     if (parsed.kind === 'exit') return parsed.code;
     options = parsed.options;
-    if (options.alertPattern !== undefined && !options.local && options.endpointsFile === undefined && options.endpoint === undefined) {
+    if (options.alertPattern !== undefined && !options.local && options.endpointsFile === undefined && options.endpoint === undefined && options.queueUrl === undefined) {
       throw new UsageError(
-        '--alerts on AWS (through the SQS queue subscribed to unicorn-alert) is not available yet: @aws-sdk/client-sqs is not installed. ' +
-          'Use --alerts with --local (the local bus), --endpoints-file or --endpoint <EventBridge URL>.',
+        '--alerts on AWS reads the SQS queue the stack subscribes to unicorn-alert: give --queue-url (or WILDRYDES_ALERT_QUEUE_URL), ' +
+          'or use --local for the local bus.',
       );
     }
   } catch (error) {
@@ -50,7 +51,17 @@ async function main(argv: readonly string[]): Promise<number> {
   let count = 0;
   try {
     target = await resolveTarget(options);
-    if (alerts) {
+    if (alerts && target.endpoints === undefined && options.queueUrl !== undefined) {
+      const sqs = new SQSClient({ region: options.region });
+      try {
+        for await (const event of followSqsAlerts(sqs, options.queueUrl, options.alertPattern as string, controller.signal)) {
+          await write(`${layoutJson(event, indent)}\n`);
+          if (++count === options.max) break;
+        }
+      } finally {
+        sqs.destroy();
+      }
+    } else if (alerts) {
       const eventBridge = target.endpoints?.eventbridge;
       if (eventBridge === undefined) throw new Error('the local stack runs no EventBridge stand-in: restart it with npm run local');
       for await (const event of followLocalAlertFeed(eventBridge, options.bus, options.alertPattern as string, controller.signal)) {

@@ -22,7 +22,7 @@ describe('consumer CLI (a real process)', () => {
     [['--max', '0'], "option '--max <n>' argument '0' is invalid"],
     [['--alerts', '--local', '--pattern', '{"detail":5}'], '--pattern: Event pattern is not valid'],
     [['--pattern', '{}'], '--pattern filters alerts: use it with --alerts'],
-    [['--alerts'], '--alerts on AWS (through the SQS queue subscribed to unicorn-alert) is not available yet'],
+    [['--alerts'], '--alerts on AWS reads the SQS queue the stack subscribes to unicorn-alert: give --queue-url'],
   ])('refuses %j with a clear message and exit 2', async (args, message) => {
     const { code, stderr, stdout } = await runCli(args);
     expect(code).toBe(2);

@@ -1,0 +1,1 @@
+export { followSqsAlerts } from './sqs-alert-feed';
