@@ -16,6 +16,12 @@ export const UNICORN_ALERT = {
 /** The published JSON Schema (draft-04) of the event, for subscribers and the EventBridge schema registry. */
 export const UNICORN_ALERT_SCHEMA: Readonly<Record<string, unknown>> = unicornAlertSchema;
 
+/** The EventBridge pattern that selects every `unicorn-alert` event; subscribers narrow it further (e.g. by severity). */
+export const UNICORN_ALERT_EVENT_PATTERN = {
+  source: [UNICORN_ALERT.source],
+  'detail-type': [UNICORN_ALERT.detailType],
+} as const;
+
 export const ALERT_KINDS = ['VitalLow', 'VitalCritical', 'VitalRecovered', 'UnicornSilent', 'UnicornBack'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -13,6 +13,8 @@ export const RESOURCE_NAMES = {
   athenaAlertsTable: 'unicorn_alerts',
   athenaDatabase: 'wildrydes',
   athenaWorkgroup: 'wildrydes',
+  /** The archival service's own subscription to `unicorn-alert` on the bus. */
+  archivalAlertRule: 'wildrydes-archival-unicorn-alert',
 } as const;
 
 /** Key schemas of the two tables: both partition on the unicorn's name. */

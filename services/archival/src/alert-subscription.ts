@@ -1,4 +1,4 @@
-import { UNICORN_ALERT } from '@wildrydes/domain';
+import { RESOURCE_NAMES, UNICORN_ALERT_EVENT_PATTERN } from '@wildrydes/domain';
 
 /**
  * The rule that brings `unicorn-alert` events to the archiver. The subscriber owns its subscription (health
@@ -6,10 +6,7 @@ import { UNICORN_ALERT } from '@wildrydes/domain';
  * this one definition, so the two cannot filter differently.
  */
 export const ARCHIVE_ALERTS_RULE = {
-  ruleName: 'wildrydes-archival-unicorn-alert',
+  ruleName: RESOURCE_NAMES.archivalAlertRule,
   description: 'Archives every unicorn-alert under alerts/dt=YYYY-MM-DD/ in the data bucket',
-  eventPattern: {
-    source: [UNICORN_ALERT.source],
-    'detail-type': [UNICORN_ALERT.detailType],
-  },
+  eventPattern: UNICORN_ALERT_EVENT_PATTERN,
 } as const;

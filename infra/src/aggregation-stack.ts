@@ -1,0 +1,41 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type { Construct } from 'constructs';
+import { addKinesisMapping, failureQueue } from './kinesis-mapping';
+import { ServiceFunction, useStream, useTable } from './service-function';
+
+export interface WildRydesAggregationStackProps extends StackProps {
+  readonly telemetryStream: kinesis.IStream;
+  readonly summaryTable: dynamodb.ITableV2;
+  readonly summaryStream: kinesis.IStream;
+}
+
+/** The aggregation service: readings on `wildrydes` -> per-minute summaries in `UnicornSensorData` and on `wildrydes-summary`. */
+export class WildRydesAggregationStack extends Stack {
+  readonly aggregateMinutes: ServiceFunction;
+
+  constructor(scope: Construct, id: string, props: WildRydesAggregationStackProps) {
+    super(scope, id, props);
+    const failures = failureQueue(this, 'aggregation');
+
+    this.aggregateMinutes = new ServiceFunction(this, 'AggregateMinutes', {
+      service: 'aggregation',
+      entry: 'aggregate-minutes.lambda.ts',
+      description: 'Wild Rydes aggregation: readings on wildrydes -> minute summaries (UnicornSensorData, wildrydes-summary)',
+    });
+    // BatchGetItem/GetItem read the stored minutes, Query the recent ones to emit, UpdateItem/PutItem merge partials.
+    useTable(this.aggregateMinutes, props.summaryTable, 'SUMMARY_TABLE_NAME', [
+      'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+    ]);
+    useStream(this.aggregateMinutes, props.summaryStream, 'SUMMARY_STREAM_NAME', ['kinesis:PutRecords']);
+    addKinesisMapping(this.aggregateMinutes, props.telemetryStream, {
+      batchSize: 1000,
+      // Long window: every batch rewrites the summary item of each (unicorn, minute) it touches and re-emits it on
+      // wildrydes-summary. A unicorn sends one reading a second, so 20 s gathers ~20 of its readings into one
+      // rewrite instead of ~4 with 5 s: fewer write units and summary records, for a summary that is per minute anyway.
+      maxBatchingWindow: Duration.seconds(20),
+      onFailure: failures,
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import { RESOURCE_NAMES, UNICORN_ALERT_EVENT_PATTERN } from '@wildrydes/domain';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { addKinesisMapping, failureQueue } from './kinesis-mapping';
+import { ServiceFunction, useBucket } from './service-function';
+
+/** An EventBridge rule as a service defines its own subscription (EventBridge's JSON pattern keys, e.g. `detail-type`). */
+export interface ServiceSubscription {
+  readonly ruleName: string;
+  readonly description: string;
+  readonly eventPattern: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Archival's subscription: the domain's `unicorn-alert` pattern under the rule name the archival service and the
+ * local stack use too (both from the domain), so AWS and the laptop cannot filter differently.
+ */
+export const ARCHIVE_ALERTS_SUBSCRIPTION: ServiceSubscription = {
+  ruleName: RESOURCE_NAMES.archivalAlertRule,
+  description: 'Archives every unicorn-alert under alerts/dt=YYYY-MM-DD/ in the data bucket',
+  eventPattern: UNICORN_ALERT_EVENT_PATTERN,
+};
+
+/** EventBridge's pattern keys to CDK's `EventPattern` (only `detail-type` is spelled differently). */
+export function toCdkEventPattern(pattern: Readonly<Record<string, unknown>>): events.EventPattern {
+  const known = new Set(['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail']);
+  const unknown = Object.keys(pattern).filter((key) => !known.has(key));
+  if (unknown.length > 0) throw new Error(`event pattern: unsupported top-level keys ${unknown.join(', ')}`);
+  const { 'detail-type': detailType, ...rest } = pattern;
+  return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as events.EventPattern;
+}
+
+export interface WildRydesArchivalStackProps extends StackProps {
+  readonly telemetryStream: kinesis.IStream;
+  readonly dataBucket: s3.IBucket;
+  readonly eventBus: events.IEventBus;
+  /** `ARCHIVE_ALERTS_SUBSCRIPTION`. */
+  readonly alertSubscription: ServiceSubscription;
+}
+
+/**
+ * The archival service: every reading on `wildrydes` -> `raw/` (or `rejected/`) in the data bucket; every
+ * `unicorn-alert` -> `alerts/`. The service owns its subscription rule on the bus.
+ */
+export class WildRydesArchivalStack extends Stack {
+  readonly archiveReadings: ServiceFunction;
+  readonly archiveAlert: ServiceFunction;
+  readonly alertRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: WildRydesArchivalStackProps) {
+    super(scope, id, props);
+    const failures = failureQueue(this, 'archival');
+
+    this.archiveReadings = new ServiceFunction(this, 'ArchiveReadings', {
+      service: 'archival',
+      entry: 'archive-readings.lambda.ts',
+      description: 'Wild Rydes archival: readings on wildrydes -> gzip NDJSON under raw/ (refused ones under rejected/)',
+    });
+    useBucket(this.archiveReadings, props.dataBucket, 'DATA_BUCKET_NAME', [{ actions: ['s3:PutObject'], prefixes: ['raw/', 'rejected/'] }]);
+    addKinesisMapping(this.archiveReadings, props.telemetryStream, {
+      batchSize: 1000,
+      // Long window: each batch becomes objects in S3, so 20 s makes fewer, larger objects (fewer PUT requests, fewer
+      // files for Athena to open per query) than 5 s. The archive is the cold path; nobody waits on it.
+      maxBatchingWindow: Duration.seconds(20),
+      onFailure: failures,
+    });
+
+    this.archiveAlert = new ServiceFunction(this, 'ArchiveAlert', {
+      service: 'archival',
+      entry: 'archive-alert.lambda.ts',
+      description: 'Wild Rydes archival: unicorn-alert events -> alerts/ in the data bucket',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+    });
+    useBucket(this.archiveAlert, props.dataBucket, 'DATA_BUCKET_NAME', [{ actions: ['s3:PutObject'], prefixes: ['alerts/'] }]);
+    // An alert that still fails after Lambda's two retries is kept in the failure queue: nothing is dropped silently.
+    this.archiveAlert.function.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(failures) });
+
+    this.alertRule = new events.Rule(this, 'AlertSubscription', {
+      ruleName: props.alertSubscription.ruleName,
+      description: props.alertSubscription.description,
+      eventBus: props.eventBus,
+      eventPattern: toCdkEventPattern(props.alertSubscription.eventPattern),
+      // Events EventBridge cannot hand to Lambda (after its own retries) also land in the failure queue.
+      targets: [new eventsTargets.LambdaFunction(this.archiveAlert.function, { deadLetterQueue: failures, retryAttempts: 8 })],
+    });
+
+  }
+}

@@ -1,0 +1,74 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { Construct } from 'constructs';
+import { addKinesisMapping, failureQueue } from './kinesis-mapping';
+import { ServiceFunction, useEventBus, useTable } from './service-function';
+
+export interface WildRydesHealthStackProps extends StackProps {
+  readonly telemetryStream: kinesis.IStream;
+  readonly healthTable: dynamodb.ITableV2;
+  readonly eventBus: events.IEventBus;
+}
+
+/**
+ * The health service: `track-health` follows every reading on `wildrydes` and keeps `UnicornHealth`; `detect-silence`
+ * scans for unicorns gone quiet once a minute. Both publish `unicorn-alert` to the bus.
+ */
+export class WildRydesHealthStack extends Stack {
+  readonly trackHealth: ServiceFunction;
+  readonly detectSilence: ServiceFunction;
+  readonly silenceSchedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: WildRydesHealthStackProps) {
+    super(scope, id, props);
+    const failures = failureQueue(this, 'health');
+
+    this.trackHealth = new ServiceFunction(this, 'TrackHealth', {
+      service: 'health',
+      entry: 'track-health.lambda.ts',
+      description: 'Wild Rydes health: readings on wildrydes -> UnicornHealth transitions and unicorn-alert events',
+    });
+    // BatchGetItem loads the batch's unicorns, PutItem writes each transition (conditional on Version).
+    useTable(this.trackHealth, props.healthTable, 'HEALTH_TABLE_NAME', ['dynamodb:BatchGetItem', 'dynamodb:PutItem']);
+    useEventBus(this.trackHealth, props.eventBus, 'EVENT_BUS_NAME', ['events:PutEvents']);
+    addKinesisMapping(this.trackHealth, props.telemetryStream, {
+      batchSize: 500,
+      // Short window: alerts are the "now" path, so a reading waits at most 5 s for its batch. Health writes only on
+      // transitions, so a shorter window costs invocations, not table writes.
+      maxBatchingWindow: Duration.seconds(5),
+      onFailure: failures,
+    });
+
+    this.detectSilence = new ServiceFunction(this, 'DetectSilence', {
+      service: 'health',
+      entry: 'detect-silence.lambda.ts',
+      description: 'Wild Rydes health: once a minute, unicorns unseen for the silence threshold -> unicorn-alert',
+      memorySize: 256,
+    });
+    // Scan finds unicorns not silent and unseen since the threshold; PutItem marks each one silent (conditional).
+    useTable(this.detectSilence, props.healthTable, 'HEALTH_TABLE_NAME', ['dynamodb:Scan', 'dynamodb:PutItem']);
+    useEventBus(this.detectSilence, props.eventBus, 'EVENT_BUS_NAME', ['events:PutEvents']);
+    // A failed scan is not retried: the next one starts a minute later and judges every unicorn afresh, so a retry
+    // would only overlap it. The failure is still recorded in the failure queue.
+    this.detectSilence.function.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
+      onFailure: new SqsDestination(failures),
+    });
+
+    this.silenceSchedule = new events.Rule(this, 'SilenceSchedule', {
+      ruleName: 'wildrydes-health-detect-silence',
+      description: 'Runs the health service silence scan once a minute',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new eventsTargets.LambdaFunction(this.detectSilence.function, {
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(1),
+        deadLetterQueue: failures,
+      })],
+    });
+  }
+}

@@ -1,0 +1,68 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import type { ServiceFunction, ServiceName } from './service-function';
+
+/**
+ * A service's failure queue: the on-failure destination of its stream mappings (which send the failed batch's
+ * shard and sequence numbers, not the records) and of its asynchronous invocations (schedule, rule, S3 event).
+ * Encrypted, TLS only, kept 14 days (SQS's maximum), deleted with the stack.
+ */
+export function failureQueue(scope: Construct, service: ServiceName): sqs.Queue {
+  const queue = new sqs.Queue(scope, 'FailureQueue', {
+    queueName: `wildrydes-${service}-failures`,
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  NagSuppressions.addResourceSuppressions(queue, [{
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue IS the dead-letter destination (of the Kinesis mappings and async invocations); nothing consumes it automatically, so there is no further redrive.',
+  }]);
+  return queue;
+}
+
+export interface KinesisMappingProps {
+  /** Records per invocation (Kinesis allows up to 10,000). */
+  readonly batchSize: number;
+  /** How long Lambda gathers records before invoking (at most 300 s). Why each service picks its window is said where it does. */
+  readonly maxBatchingWindow: Duration;
+  /** Where failed batches' metadata goes. */
+  readonly onFailure: sqs.IQueue;
+  /** Retries of a failing batch after bisecting; default 5. Bounded, so a poison record cannot stall its shard for the whole retention. */
+  readonly retryAttempts?: number;
+  /** Records older than this are sent to `onFailure` instead of processed; default 1 hour (well inside the stream's 24 h). */
+  readonly maxRecordAge?: Duration;
+}
+
+/**
+ * The event source mapping of a stream handler. The handlers return `batchItemFailures` (Powertools'
+ * `processPartialResponse`), so:
+ * - `reportBatchItemFailures`: Lambda retries from the first failed record only, never the records before it;
+ * - `bisectBatchOnError`: a batch whose invocation fails as a whole is split in halves until the bad record is alone;
+ * - bounded `retryAttempts` and `maxRecordAge`: a record that keeps failing is given up and its position sent to the
+ *   failure queue (from which it can still be read for the rest of the stream's 24 h), so its shard moves on;
+ * - `TRIM_HORIZON`: a new mapping starts from the oldest record kept, so nothing written before the deploy is lost.
+ *   Replays are harmless: every effect is idempotent per (Name, StatusTime).
+ *
+ * Also grants the function what the mapping needs to read the stream (CDK's `grantRead`, scoped to this one stream).
+ */
+export function addKinesisMapping(fn: ServiceFunction, stream: kinesis.IStream, props: KinesisMappingProps): KinesisEventSource {
+  const source = new KinesisEventSource(stream, {
+    startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+    batchSize: props.batchSize,
+    maxBatchingWindow: props.maxBatchingWindow,
+    reportBatchItemFailures: true,
+    bisectBatchOnError: true,
+    retryAttempts: props.retryAttempts ?? 5,
+    maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
+    onFailure: new SqsDlq(props.onFailure),
+  });
+  fn.function.addEventSource(source);
+  return source;
+}
