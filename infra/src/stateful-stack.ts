@@ -11,7 +11,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
-import { partitionProjection, type ArchiveCatalog, type ArchiveTableSpec } from './archive-catalog';
+import { partitionProjection, type ArchiveTable } from '@wildrydes/domain';
+import type { ArchiveCatalog } from './archive-catalog';
 import { unicornAlertSchemaText } from './unicorn-alert-schema';
 
 /** On-demand, or a fixed number of provisioned shards (1 shard = 1,000 records/s or 1 MB/s written). */
@@ -279,7 +280,7 @@ export class WildRydesStatefulStack extends Stack {
     });
   }
 
-  private glueTable(table: ArchiveTableSpec, projectionStartDate: string): glue.CfnTable {
+  private glueTable(table: ArchiveTable, projectionStartDate: string): glue.CfnTable {
     const root = `s3://${this.dataBucket.bucketName}/${table.prefix}/`;
     return new glue.CfnTable(this, `GlueTable-${table.table}`, {
       catalogId: this.account,

@@ -32,10 +32,7 @@ function tableDdl(table: ArchiveTable, bucketName: string, options: AthenaTableO
   }
   const name = options.database ? `${options.database}.${table.table}` : table.table;
   const root = `s3://${bucketName}/${table.prefix}/`;
-  const template = root + table.partitions.map((p) => `${p}=\${${p}}/`).join('');
-  const projection: [string, string][] = [['projection.enabled', 'true']];
-  for (const partition of table.partitions) projection.push(...projectionOf(partition, start));
-  projection.push(['storage.location.template', template]);
+  const projection = Object.entries(partitionProjection(table, start, root));
 
   // Backticks because Hive DDL reserves some plain words; the HCatalog SerDe matches JSON keys case-insensitively,
   // which is what lets lower-case columns read the producer's `StatusTime`-style keys (as in the workshop).
@@ -54,22 +51,35 @@ function tableDdl(table: ArchiveTable, bucketName: string, options: AthenaTableO
   ].join('\n');
 }
 
-function projectionOf(partition: string, start: string): [string, string][] {
+/**
+ * The partition-projection table properties of an archive table (Athena DDL TBLPROPERTIES, or Glue table
+ * parameters in the CDK stack): both come from here, so the two plan the same partitions. `root` is the table
+ * location ending in `/`, e.g. `s3://bucket/raw/` (it may hold CDK tokens).
+ */
+export function partitionProjection(table: ArchiveTable, projectionStartDate: string, root: string): Record<string, string> {
+  if (!DATE_PATTERN.test(projectionStartDate)) throw new RangeError(`projectionStartDate must be YYYY-MM-DD, got ${JSON.stringify(projectionStartDate)}`);
+  const parameters: Record<string, string> = { 'projection.enabled': 'true' };
+  for (const partition of table.partitions) Object.assign(parameters, projectionOf(partition, projectionStartDate));
+  parameters['storage.location.template'] = root + table.partitions.map((p) => `${p}=\${${p}}/`).join('');
+  return parameters;
+}
+
+function projectionOf(partition: string, start: string): Record<string, string> {
   switch (partition) {
     case 'dt':
-      return [
-        ['projection.dt.type', 'date'],
-        ['projection.dt.format', 'yyyy-MM-dd'],
-        ['projection.dt.range', `${start},NOW`],
-        ['projection.dt.interval', '1'],
-        ['projection.dt.interval.unit', 'DAYS'],
-      ];
+      return {
+        'projection.dt.type': 'date',
+        'projection.dt.format': 'yyyy-MM-dd',
+        'projection.dt.range': `${start},NOW`,
+        'projection.dt.interval': '1',
+        'projection.dt.interval.unit': 'DAYS',
+      };
     case 'hour':
-      return [
-        ['projection.hour.type', 'integer'],
-        ['projection.hour.range', '0,23'],
-        ['projection.hour.digits', '2'],
-      ];
+      return {
+        'projection.hour.type': 'integer',
+        'projection.hour.range': '0,23',
+        'projection.hour.digits': '2',
+      };
     default:
       throw new Error(`No projection defined for partition ${partition}`);
   }

@@ -4,3 +4,4 @@ export * from './aws-target';
 export * from './fatal-error';
 export * from './cli-process.test-support';
 export * from './local-stack.test-support';
+export * from './cli-runtime';

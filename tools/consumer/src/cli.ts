@@ -9,7 +9,7 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { followSqsAlerts, KinesisStreamReader } from '@wildrydes/adapters';
-import { resolveTarget, type Target, describeFatalError } from '@wildrydes/cli-support';
+import { resolveTarget, type Target, describeFatalError, onStopSignals, runMain } from '@wildrydes/cli-support';
 import { parseConsumerCommandLine, UsageError, type ConsumerOptions } from './consumer-options';
 import { layoutJson, splitRecord } from './json-text';
 import { followLocalAlertFeed } from './local-alert-feed';
@@ -99,36 +99,5 @@ async function write(text: string): Promise<void> {
   if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
 }
 
-/** First Ctrl-C ends the read cleanly; a second one exits at once. */
-function onStopSignals(controller: AbortController): () => void {
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-}
 
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-// `consumer | head`: a closed pipe ends the run quietly.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
-main(process.argv.slice(2)).then(
-  (code) => exitWhenDrained(code),
-  (error: unknown) => {
-    process.stderr.write(`consumer: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    exitWhenDrained(1);
-  },
-);
-
-/** Lets piped stdout drain before exiting; exits anyway if something still holds the event loop. */
-function exitWhenDrained(code: number): void {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 2_000).unref();
-}
+runMain('consumer', main);

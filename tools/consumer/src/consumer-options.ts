@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { compileEventPattern, InvalidEventPatternError, type ReadFrom } from '@wildrydes/adapters';
 import { RESOURCE_NAMES, UNICORN_ALERT } from '@wildrydes/domain';
-import { defaultRegion, isHttpUrl, parseDuration, normaliseGoStyleFlags } from '@wildrydes/cli-support';
+import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, wholeNumberArgument } from '@wildrydes/cli-support';
 
 export interface ConsumerOptions {
   readonly stream: string;
@@ -29,22 +29,8 @@ export class UsageError extends Error {
   }
 }
 
-const wholeNumber = (value: string): number => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
-  return n;
-};
 
-const duration = (value: string): number => {
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 30s, 5m or 1h.');
-  return ms;
-};
 
-const url = (value: string): string => {
-  if (!isHttpUrl(value)) throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:4567.');
-  return value;
-};
 
 /** `latest`, `trim-horizon`, or a point in time (ISO 8601; without a zone it is UTC). */
 export function parseFrom(value: string): ReadFrom {
@@ -81,10 +67,10 @@ export function buildConsumerCommand(): Command {
     .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)'))
     .addOption(new Option('--from <position>', 'latest, trim-horizon, or an ISO timestamp').default('latest'))
     .addOption(new Option('--compact', 'one line per JSON value instead of 4-space indentation').default(false))
-    .addOption(new Option('--max <n>', 'stop after N records (events with --alerts)').argParser(wholeNumber))
-    .addOption(new Option('--timeout <time>', 'stop after this long, e.g. 30s').argParser(duration))
+    .addOption(new Option('--max <n>', 'stop after N records (events with --alerts)').argParser(wholeNumberArgument(1)))
+    .addOption(new Option('--timeout <time>', 'stop after this long, e.g. 30s').argParser(durationArgument))
     .addOption(new Option('--local', 'use the local stack (endpoints from .wildrydes/local.json)').default(false))
-    .addOption(new Option('--endpoint <url>', 'Kinesis endpoint URL (the EventBridge one with --alerts)').argParser(url).conflicts(['local', 'endpointsFile']))
+    .addOption(new Option('--endpoint <url>', 'Kinesis endpoint URL (the EventBridge one with --alerts)').argParser(httpUrlArgument).conflicts(['local', 'endpointsFile']))
     .addOption(new Option('--endpoints-file <path>', 'local endpoints file to use instead of .wildrydes/local.json').conflicts('local'))
     .addOption(new Option('--alerts', 'print unicorn-alert events instead of stream records').default(false))
     .addOption(new Option('--pattern <json>', 'EventBridge event pattern narrowing the alerts, e.g. \'{"detail":{"severity":["critical"]}}\''))
@@ -105,21 +91,8 @@ Examples:
 
 export function parseConsumerCommandLine(argv: readonly string[], io: { writeOut(s: string): void; writeErr(s: string): void }): ParsedCommandLine {
   const command = buildConsumerCommand();
-  let exitCode: number | undefined;
-  command
-    .exitOverride((error) => {
-      exitCode = error.exitCode === 0 ? 0 : 2;
-      throw error;
-    })
-    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr, outputError: (text, write) => write(`consumer: ${text.replace(/^error: /, '')}`) })
-    .showHelpAfterError('(run consumer --help for usage)');
-  const longFlags = command.options.flatMap((option) => (option.long === undefined ? [] : [option.long]));
-  try {
-    command.parse(normaliseGoStyleFlags(argv, [...longFlags, '--help']), { from: 'user' });
-  } catch (error) {
-    if (exitCode !== undefined) return { kind: 'exit', code: exitCode };
-    throw error;
-  }
+  const exitCode = parseCommandLine('consumer', command, argv, io);
+  if (exitCode !== undefined) return { kind: 'exit', code: exitCode };
   const raw = command.opts<{
     stream: string; region?: string; from: string; compact: boolean; max?: number; timeout?: number; local: boolean;
     endpoint?: string; endpointsFile?: string; alerts: boolean; pattern?: string; bus: string; queueUrl?: string;

@@ -8,7 +8,7 @@
  */
 import { KinesisTelemetryStream } from '@wildrydes/adapters';
 import { FleetSimulation, unicornName, type FleetScenarios, type SimulatedRecord } from '@wildrydes/domain';
-import { resolveTarget, type Target, describeFatalError } from '@wildrydes/cli-support';
+import { resolveTarget, type Target, describeFatalError, onStopSignals, runMain } from '@wildrydes/cli-support';
 import { produce } from './produce';
 import { parseProducerCommandLine, UsageError, type ProducerOptions } from './producer-options';
 import { RecordPacker, renameUnicorn, type PackedRecord } from './record-packer';
@@ -185,36 +185,5 @@ function startStatusLine(counters: ProducerCounters, startedAt: number): { stop(
   };
 }
 
-/** First Ctrl-C stops cleanly (what is packed is sent, totals printed); a second one exits at once. */
-function onStopSignals(controller: AbortController): () => void {
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-}
 
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-// `producer --dry-run | head`: a closed pipe ends the run quietly, as in any Unix tool.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
-main(process.argv.slice(2)).then(
-  (code) => exitWhenDrained(code),
-  (error: unknown) => {
-    process.stderr.write(`producer: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    exitWhenDrained(1);
-  },
-);
-
-/** Lets piped stdout drain before exiting; exits anyway if something still holds the event loop. */
-function exitWhenDrained(code: number): void {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 2_000).unref();
-}
+runMain('producer', main);

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RESOURCE_NAMES, type FleetScenarios, type ProducerFormat } from '@wildrydes/domain';
-import { defaultRegion, isHttpUrl, parseDuration, normaliseGoStyleFlags } from '@wildrydes/cli-support';
+import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, wholeNumberArgument } from '@wildrydes/cli-support';
 
 export type ScenarioName = 'decline' | 'silent' | 'late' | 'duplicate';
 
@@ -37,11 +37,6 @@ export class UsageError extends Error {
   }
 }
 
-const wholeNumber = (min: number) => (value: string): number => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}.`);
-  return n;
-};
 
 const rate = (value: string): number => {
   const n = Number(value);
@@ -49,16 +44,7 @@ const rate = (value: string): number => {
   return n;
 };
 
-const duration = (value: string): number => {
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 90s, 5m or 1h.');
-  return ms;
-};
 
-const url = (value: string): string => {
-  if (!isHttpUrl(value)) throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:4567.');
-  return value;
-};
 
 const SCENARIO = /^(decline|silent|late|duplicate)(?:=(.+))?$/;
 const collectScenario = (value: string, previous: string[]): string[] => {
@@ -72,21 +58,21 @@ export function buildProducerCommand(): Command {
     .addOption(new Option('--name <name>', 'unicorn name, also the partition key (the first unicorn in fleet mode)').default('Shadowfax'))
     .addOption(new Option('--stream <stream>', 'Kinesis stream').default(RESOURCE_NAMES.telemetryStream))
     .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION, else us-east-1)'))
-    .addOption(new Option('--msgs <n>', 'stop after N records').argParser(wholeNumber(1)))
+    .addOption(new Option('--msgs <n>', 'stop after N records').argParser(wholeNumberArgument(1)))
     .addOption(new Option('--error <yes|no>', 'every 5th record is a poison record').choices(['yes', 'no']).default('no'))
-    .addOption(new Option('--fleet <n>', 'fly N unicorns (the workshop three first) with a status line').argParser(wholeNumber(1)))
+    .addOption(new Option('--fleet <n>', 'fly N unicorns (the workshop three first) with a status line').argParser(wholeNumberArgument(1)))
     .addOption(new Option('--rate <r>', 'readings per second per unicorn; 0 = as fast as possible').argParser(rate).default(1))
-    .addOption(new Option('--duration <time>', 'stop after this long, e.g. 90s, 5m').argParser(duration))
-    .addOption(new Option('--seed <s>', 'seed of the simulation (default: random, printed in fleet mode)').argParser(wholeNumber(0)))
+    .addOption(new Option('--duration <time>', 'stop after this long, e.g. 90s, 5m').argParser(durationArgument))
+    .addOption(new Option('--seed <s>', 'seed of the simulation (default: random, printed in fleet mode)').argParser(wholeNumberArgument(0)))
     .addOption(
       new Option('--scenario <name>', 'decline[=NAME] | silent[=NAME] | late[=EVERY] | duplicate[=EVERY]; repeatable')
         .argParser(collectScenario)
         .default([]),
     )
-    .addOption(new Option('--pack <k>', 'K readings of one unicorn per Kinesis record, as NDJSON').argParser(wholeNumber(1)).default(1))
+    .addOption(new Option('--pack <k>', 'K readings of one unicorn per Kinesis record, as NDJSON').argParser(wholeNumberArgument(1)).default(1))
     .addOption(new Option('--format <v>', 'record format: v1 (integer distance, workshop v1) or v2 (decimal, trailing newline)').choices(['v1', 'v2']).default('v2'))
     .addOption(new Option('--local', 'use the local stack (endpoints from .wildrydes/local.json)').default(false))
-    .addOption(new Option('--endpoint <url>', 'Kinesis endpoint URL').argParser(url).conflicts(['local', 'endpointsFile']))
+    .addOption(new Option('--endpoint <url>', 'Kinesis endpoint URL').argParser(httpUrlArgument).conflicts(['local', 'endpointsFile']))
     .addOption(new Option('--endpoints-file <path>', 'local endpoints file to use instead of .wildrydes/local.json').conflicts('local'))
     .addOption(new Option('--dry-run', 'print the records instead of sending them').default(false))
     .addHelpText(
@@ -109,25 +95,8 @@ Examples:
  */
 export function parseProducerCommandLine(argv: readonly string[], io: { writeOut(s: string): void; writeErr(s: string): void }): ParsedCommandLine {
   const command = buildProducerCommand();
-  let exitCode: number | undefined;
-  command
-    .exitOverride((error) => {
-      exitCode = error.exitCode === 0 ? 0 : 2;
-      throw error;
-    })
-    .configureOutput({
-      writeOut: io.writeOut,
-      writeErr: io.writeErr,
-      outputError: (text, write) => write(`producer: ${text.replace(/^error: /, '')}`),
-    })
-    .showHelpAfterError('(run producer --help for usage)');
-  const longFlags = command.options.flatMap((option) => (option.long === undefined ? [] : [option.long]));
-  try {
-    command.parse(normaliseGoStyleFlags(argv, [...longFlags, '--help']), { from: 'user' });
-  } catch (error) {
-    if (exitCode !== undefined) return { kind: 'exit', code: exitCode };
-    throw error;
-  }
+  const exitCode = parseCommandLine('producer', command, argv, io);
+  if (exitCode !== undefined) return { kind: 'exit', code: exitCode };
   const raw = command.opts<{
     name: string; stream: string; region?: string; msgs?: number; error: 'yes' | 'no'; fleet?: number; rate: number;
     duration?: number; seed?: number; scenario: string[]; pack: number; format: ProducerFormat; local: boolean;

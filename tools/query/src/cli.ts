@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { AthenaQueryEngine, DuckDbQueryEngine, readLocalEndpoints } from '@wildrydes/adapters';
+import { runMain } from '@wildrydes/cli-support';
 import { InvalidQueryParameterError, RESOURCE_NAMES, WORKSHOP_QUERIES, type QueryEngine } from '@wildrydes/domain';
 import { parseQueryCommandLine, UsageError, type EngineChoice, type QueryOptions } from './query-options';
 import { formatBytes, formatResult } from './result-format';
@@ -104,21 +105,4 @@ function networkCode(error: unknown, depth = 0): string | undefined {
   return networkCode((error as { cause?: unknown }).cause, depth + 1);
 }
 
-// `query ... | head`: a closed pipe ends the run quietly.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-main(process.argv.slice(2)).then(
-  (code) => exitWhenDrained(code),
-  (error: unknown) => {
-    process.stderr.write(`query: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    exitWhenDrained(1);
-  },
-);
-
-function exitWhenDrained(code: number): void {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 2_000).unref();
-}
+runMain('query', main);

@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { RESOURCE_NAMES, WORKSHOP_QUERIES, type WorkshopQueryName } from '@wildrydes/domain';
-import { parseDuration, normaliseGoStyleFlags } from '@wildrydes/cli-support';
+import { parseCommandLine, durationArgument, httpUrlArgument } from '@wildrydes/cli-support';
 import type { OutputFormat } from './result-format';
 
 export type EngineChoice =
@@ -40,20 +40,7 @@ export class UsageError extends Error {
   }
 }
 
-const duration = (value: string): number => {
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 30s or 5m.');
-  return ms;
-};
 
-const url = (value: string): string => {
-  try {
-    if (['http:', 'https:'].includes(new URL(value).protocol)) return value;
-  } catch {
-    // fall through
-  }
-  throw new InvalidArgumentError('expected an http(s) URL.');
-};
 
 export function buildQueryCommand(): Command {
   const named = Object.values(WORKSHOP_QUERIES).map((q) => `  ${q.name.padEnd(15)}${q.description}`).join('\n');
@@ -74,8 +61,8 @@ export function buildQueryCommand(): Command {
     .addOption(new Option('--database <name>', 'Athena (Glue) database').default(RESOURCE_NAMES.athenaDatabase))
     .addOption(new Option('--output-location <s3url>', 'Athena result location, unless the workgroup sets one'))
     .addOption(new Option('--region <region>', 'AWS region for Athena (default: the SDK\'s)'))
-    .addOption(new Option('--endpoint <url>', 'Athena endpoint URL (default: AWS\'s)').argParser(url).conflicts(['local', 'endpointsFile', 'archiveDir']))
-    .addOption(new Option('--timeout <time>', 'Athena: stop the query after this long').argParser(duration).default(300_000, '5m'))
+    .addOption(new Option('--endpoint <url>', 'Athena endpoint URL (default: AWS\'s)').argParser(httpUrlArgument).conflicts(['local', 'endpointsFile', 'archiveDir']))
+    .addOption(new Option('--timeout <time>', 'Athena: stop the query after this long').argParser(durationArgument).default(300_000, '5m'))
     .addHelpText(
       'after',
       `
@@ -94,21 +81,8 @@ Examples:
 
 export function parseQueryCommandLine(argv: readonly string[], io: { writeOut(s: string): void; writeErr(s: string): void }): ParsedCommandLine {
   const command = buildQueryCommand();
-  let exitCode: number | undefined;
-  command
-    .exitOverride((error) => {
-      exitCode = error.exitCode === 0 ? 0 : 2;
-      throw error;
-    })
-    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr, outputError: (text, write) => write(`query: ${text.replace(/^error: /, '')}`) })
-    .showHelpAfterError('(run query --help for usage)');
-  const longFlags = command.options.flatMap((option) => (option.long === undefined ? [] : [option.long]));
-  try {
-    command.parse(normaliseGoStyleFlags(argv, [...longFlags, '--help']), { from: 'user' });
-  } catch (error) {
-    if (exitCode !== undefined) return { kind: 'exit', code: exitCode };
-    throw error;
-  }
+  const exitCode = parseCommandLine('query', command, argv, io);
+  if (exitCode !== undefined) return { kind: 'exit', code: exitCode };
   const raw = command.opts<{
     named?: WorkshopQueryName; after?: string; name?: string; fromDate?: string; toDate?: string; format: OutputFormat; local: boolean;
     endpointsFile?: string; archiveDir?: string; layout: 'plain' | 's3rver'; workgroup: string; database: string; outputLocation?: string;

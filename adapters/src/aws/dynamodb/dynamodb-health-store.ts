@@ -5,6 +5,7 @@ import { batchGetItems } from './batch-get-items';
 import { forEachConcurrently } from './bounded-concurrency';
 import { isConditionalCheckFailed } from './dynamodb.errors';
 import { fromHealthItem, toHealthItem } from './health-item.mapper';
+import { versionedPut } from './versioned-put';
 
 export interface DynamoDbHealthStoreOptions {
   /** Default `UnicornHealth`; tests pass their own. */
@@ -69,20 +70,8 @@ export class DynamoDbHealthStore implements HealthStore {
   async applyTransitions(changes: readonly HealthChange[]): Promise<ApplyOutcome> {
     const conflicts: string[] = [];
     await forEachConcurrently(changes, this.concurrency, async ({ state, expectedVersion }) => {
-      const Item = toHealthItem(state, (expectedVersion ?? 0) + 1);
       try {
-        await this.client.send(new PutCommand(expectedVersion === undefined
-          ? {
-            TableName: this.tableName, Item,
-            ConditionExpression: 'attribute_not_exists(#n)',
-            ExpressionAttributeNames: { '#n': 'Name' },
-          }
-          : {
-            TableName: this.tableName, Item,
-            ConditionExpression: '#v = :expected',
-            ExpressionAttributeNames: { '#v': 'Version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }));
+        await this.client.send(new PutCommand(versionedPut(this.tableName, toHealthItem(state, (expectedVersion ?? 0) + 1), expectedVersion)));
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
         conflicts.push(state.name);

@@ -5,6 +5,7 @@ import {
 } from '@wildrydes/domain';
 import { backoffDelayMs, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, type BackoffEnvironment, type BackoffPolicy } from '../capped-backoff';
 import { batchGetItems } from './batch-get-items';
+import { versionedPut } from './versioned-put';
 import { forEachConcurrently } from './bounded-concurrency';
 import { DynamoDbMergeConflictError, isConditionalCheckFailed } from './dynamodb.errors';
 import { fromSummaryItem, isImportedSummary, samePartial, summaryStatusTime, toSummaryItem, type StoredSummary } from './summary-item.mapper';
@@ -199,18 +200,7 @@ export class DynamoDbSummaryStore implements SummaryStore {
         ExpressionAttributeNames: { '#n': 'Name', '#r': 'ReadingOffsets' },
       };
     }
-    return expectedVersion === undefined
-      ? {
-        TableName: this.tableName, Item,
-        ConditionExpression: 'attribute_not_exists(#n)',
-        ExpressionAttributeNames: { '#n': 'Name' },
-      }
-      : {
-        TableName: this.tableName, Item,
-        ConditionExpression: '#v = :expected',
-        ExpressionAttributeNames: { '#v': 'Version' },
-        ExpressionAttributeValues: { ':expected': expectedVersion },
-      };
+    return versionedPut(this.tableName, Item, expectedVersion);
   }
 
   private keyOf(name: string, windowStart: number): { Name: string; StatusTime: string } {

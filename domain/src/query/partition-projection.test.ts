@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { partitionProjection, type ArchiveTableSpec } from './archive-catalog';
+import { partitionProjection } from './athena-table.sql';
+import type { ArchiveTable } from './archive-columns';
 
-const table = (partitions: string[]): ArchiveTableSpec => ({ table: 't', prefix: 'raw', columns: [], partitions });
+const table = (partitions: string[]): ArchiveTable => ({ table: 't', prefix: 'raw', columns: [], partitions });
 
 describe('partitionProjection', () => {
-  it('gives the TBLPROPERTIES athena-table.sql.ts writes for dt/hour', () => {
+  it('gives the table properties of dt/hour projection, as the DDL writes them and the CDK Glue table sets them', () => {
     expect(partitionProjection(table(['dt', 'hour']), '2026-01-01', 's3://b/raw/')).toEqual({
       'projection.enabled': 'true',
       'projection.dt.type': 'date',
