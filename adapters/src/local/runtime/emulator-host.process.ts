@@ -133,6 +133,17 @@ process.on('SIGTERM', () => void shutdown(0));
 // Ctrl-C reaches the whole process group; the parent decides when we stop, so it can stop in order.
 process.on('SIGINT', () => undefined);
 process.on('disconnect', () => void shutdown(0));
+// Belt and braces: IPC 'disconnect' was once seen not to arrive after the parent died (the host then held the
+// default ports). Polling the parent's pid ends the host within two seconds of the parent however it went.
+const parentPid = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(parentPid, 0);
+    if (process.ppid !== parentPid) void shutdown(0);
+  } catch {
+    void shutdown(0);
+  }
+}, 2_000).unref();
 process.on('uncaughtException', (error) => {
   if (!ready) reportFailure(error);
   else console.error('[emulator-host] uncaught exception:', error);
