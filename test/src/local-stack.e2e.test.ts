@@ -74,6 +74,10 @@ describe('the whole product on the local stack', () => {
     const rejectedGlob = join(stack.runtime.endpoints.s3DataDir, RESOURCE_NAMES.dataBucket, 'rejected', '**', '*._S3rver_object');
     const rejected = await until('the quarantine', () => engine.query(`SELECT count(*) FROM read_json('${rejectedGlob}', format='newline_delimited', compression='gzip')`), (r) => Number(r.rows[0]![0]) >= poison, 30_000);
     expect(Number(rejected.rows[0]![0])).toBe(poison);
+    // One entry per poison Kinesis record, one for the HTTP request and one for the file (each holds its lines).
+    const poisonIn = (part: typeof records) => part.filter((r) => r.kind === 'poison').length;
+    const entries = poisonIn(records.slice(0, third)) + Math.sign(poisonIn(records.slice(third, 2 * third))) + Math.sign(poisonIn(records.slice(2 * third)));
+    expect(stack.quarantinedRecords()).toBe(entries);
 
     // Bucephalus's decline raised one low and one critical alert, each archived once by id.
     await until('the alerts', async () => alerts.filter((a) => a.name === 'Bucephalus').length, (n) => n >= 2);

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import {
-  FileCheckpointStore, InMemoryCheckpointStore, KinesisEventSourceMapping, createAwsClients, provisionResources, startLocalEventBridge,
+  FileCheckpointStore, InMemoryCheckpointStore, KinesisEventSourceMapping, S3Quarantine, createAwsClients, provisionResources, startLocalEventBridge,
   startLocalRuntime, type AwsClients, type CheckpointStore, type LocalEventBridge, type LocalRuntime,
 } from '@wildrydes/adapters';
-import { RESOURCE_NAMES, parseUnicornAlert, type UnicornAlert } from '@wildrydes/domain';
+import { RESOURCE_NAMES, parseUnicornAlert, type Quarantine, type QuarantinedRecord, type UnicornAlert } from '@wildrydes/domain';
 import { AGGREGATION_TOKENS, createAggregationContainer, readAggregationConfig } from '@wildrydes/aggregation';
 import { ARCHIVAL_TOKENS, ARCHIVE_ALERTS_RULE, createArchivalContainer, readArchivalConfig } from '@wildrydes/archival';
 import { HEALTH_TOKENS, createHealthContainer, readHealthConfig } from '@wildrydes/health';
@@ -41,6 +41,8 @@ export interface LocalStack {
   readonly bus: LocalEventBridge;
   /** `POST <ingestionUrl>/telemetry` takes readings as the deployed HTTP API does. */
   readonly ingestionUrl: string;
+  /** Records (or file parts) the services have quarantined since the stack started. */
+  quarantinedRecords(): number;
   /** Resolves when every mapping has read its shards to the tip and no invocation is in flight. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -75,9 +77,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const health = createHealthContainer(readHealthConfig(env), clients);
     const aggregation = createAggregationContainer(readAggregationConfig(env), clients);
-    const archival = createArchivalContainer(readArchivalConfig(env), clients);
+    const archivalConfig = readArchivalConfig(env);
+    // One quarantine for the two services that keep rejects, counting what it keeps for the status line.
+    const quarantine = new CountingQuarantine(new S3Quarantine(clients.s3, archivalConfig.dataBucket));
+    const archival = createArchivalContainer(archivalConfig, clients, { quarantine });
     const ingestionConfig = readIngestionConfig(env);
-    const ingestion = createIngestionContainer(ingestionConfig, clients);
+    const ingestion = createIngestionContainer(ingestionConfig, clients, { quarantine });
 
     const checkpoints = (name: string): CheckpointStore =>
       options.dataDir === undefined ? new InMemoryCheckpointStore() : new FileCheckpointStore(join(options.dataDir, 'checkpoints', name));
@@ -121,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     return {
       runtime, clients, bus: eventBridge, ingestionUrl: http.url,
+      quarantinedRecords: () => quarantine.kept,
       drain: async (timeoutMs = 60_000) => { await Promise.all(mappings.map((m) => m.drain({ timeoutMs }))); },
       stop: async () => {
         await Promise.all([...stoppers.map((stop) => stop()), ...mappings.map((m) => m.stop())]);
@@ -133,6 +139,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     clients.destroy();
     await runtime.stop();
     throw error;
+  }
+}
+
+/** Counts the records kept; a replayed record is counted again (it overwrites the same object). */
+class CountingQuarantine implements Quarantine {
+  kept = 0;
+  constructor(private readonly inner: Quarantine) {}
+
+  async keep(records: readonly QuarantinedRecord[]): Promise<void> {
+    await this.inner.keep(records);
+    this.kept += records.length;
   }
 }
 

@@ -7,8 +7,8 @@
  *   npm start -- [--unicorns N] [--seed S] [--duration 10m] [--data-dir DIR]
  */
 import { parseArgs } from 'node:util';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { KinesisStreamReader, KinesisTelemetryStream } from '@wildrydes/adapters';
+import { parseDuration } from '@wildrydes/cli-support';
 import { FleetSimulation, RESOURCE_NAMES, type UnicornAlert } from '@wildrydes/domain';
 import { startLocalStack } from './local-stack';
 
@@ -28,11 +28,10 @@ npm run query -- --local --named total-distance, curl -X POST http://127.0.0.1:4
 
 class UsageError extends Error {}
 
-function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new UsageError(`--duration: "${text}" is not a duration like 90s, 10m or 1h`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * unit;
+function durationOption(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`--duration: "${text}" is not a duration like 90s, 10m or 1h`);
+  return ms;
 }
 
 function parseOptions(argv: string[]) {
@@ -48,7 +47,7 @@ function parseOptions(argv: string[]) {
   if (!Number.isInteger(unicorns) || unicorns < 0 || unicorns > 100_000) throw new UsageError(`--unicorns: expected a whole number from 0 to 100000, got "${values.unicorns}"`);
   const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected a whole number, got "${values.seed}"`);
-  return { help: values.help === true, unicorns, seed, durationMs: values.duration === undefined ? undefined : parseDuration(values.duration), dataDir: values['data-dir'] };
+  return { help: values.help === true, unicorns, seed, durationMs: values.duration === undefined ? undefined : durationOption(values.duration), dataDir: values['data-dir'] };
 }
 
 const formatAlert = (a: UnicornAlert): string => {
@@ -115,13 +114,12 @@ async function main(): Promise<number> {
   }, 1000);
 
   let lastStatus = performance.now();
-  const status = setInterval(async () => {
+  const status = setInterval(() => {
     const now = performance.now();
     const rate = ((sent - sentAtLastStatus) * 1000) / (now - lastStatus);
     sentAtLastStatus = sent;
     lastStatus = now;
-    const quarantined = await countObjects(stack, 'rejected/').catch(() => NaN);
-    const line = `readings/s ${rate.toFixed(0).padStart(5)} | sent ${sent} | failed ${failed} | summaries emitted ${summaries} | alerts ${alerts} | quarantined records ${quarantined}`;
+    const line = `readings/s ${rate.toFixed(0).padStart(5)} | sent ${sent} | failed ${failed} | summaries emitted ${summaries} | alerts ${alerts} | quarantined records ${stack.quarantinedRecords()}`;
     if (process.stdout.isTTY) process.stdout.write(`\r\x1b[K${line}`);
     else console.log(line);
   }, 2000);
@@ -139,17 +137,6 @@ async function main(): Promise<number> {
   await stack.stop();
   console.log(`stopped. ${sent} readings sent, ${summaries} minute summaries emitted, ${alerts} alerts.`);
   return 0;
-}
-
-async function countObjects(stack: Awaited<ReturnType<typeof startLocalStack>>, prefix: string): Promise<number> {
-  let count = 0;
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: RESOURCE_NAMES.dataBucket, Prefix: prefix, ...(ContinuationToken ? { ContinuationToken } : {}) }));
-    count += page.KeyCount ?? 0;
-    ContinuationToken = page.NextContinuationToken;
-  } while (ContinuationToken !== undefined);
-  return count;
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {
