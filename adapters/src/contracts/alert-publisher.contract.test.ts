@@ -1,33 +1,19 @@
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { parseUnicornAlert, UNICORN_ALERT, type UnicornAlert } from '@wildrydes/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventBridgeAlertPublisher } from '../aws/eventbridge/eventbridge-alert-publisher';
 import { startLocalEventBridge, type EventBridgeEnvelope, type LocalEventBridge } from '../local/eventbridge/index';
-import { createAwsClients, startLocalRuntime, type AwsClients, type LocalRuntime } from '../local/runtime/index';
-import { eventually } from '../local/runtime/local-runtime.test-support';
+import { eventually, useLocalRuntime } from '../local/runtime/local-runtime.test-support';
 import { InMemoryAlertPublisher } from '../memory/in-memory-alert-publisher';
 import { anAlert, describeAlertPublisherContract, type AlertPublisherFactory } from './alert-publisher.contract';
 
 const NO_WAIT = { sleep: async () => undefined, random: () => 0.5 };
 
-let runtime: LocalRuntime;
 let bridge: LocalEventBridge | undefined;
-let clients: AwsClients;
 let buses = 0;
 
-beforeAll(async () => {
-  runtime = await startLocalRuntime({
-    ports: { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 },
-    // The runtime's own bus, kept at hand so the test can register an in-process rule target.
-    startEventBridge: async (options) => (bridge = await startLocalEventBridge(options)),
-  });
-  clients = createAwsClients(runtime.endpoints);
-});
-
-afterAll(async () => {
-  clients?.destroy();
-  await runtime?.stop();
-});
+// The runtime's own bus, kept at hand so the test can register an in-process rule target.
+const local = useLocalRuntime({ startEventBridge: async (options) => (bridge = await startLocalEventBridge(options)) });
 
 async function waitFor<T>(items: readonly T[], count: number, what: string): Promise<T[]> {
   await eventually(() => items.length >= count, { timeoutMs: 10_000, what: `${count} ${what}` });
@@ -38,13 +24,13 @@ async function waitFor<T>(items: readonly T[], count: number, what: string): Pro
 async function subscribedBus(): Promise<{ busName: string; envelopes: EventBridgeEnvelope[] }> {
   const busName = `alerts-${process.pid}-${++buses}`;
   const targetArn = `arn:aws:lambda:us-east-1:000000000000:function:${busName}-subscriber`;
-  await clients.eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-  await clients.eventBridge.send(new PutRuleCommand({
+  await local.clients.eventBridge.send(new CreateEventBusCommand({ Name: busName }));
+  await local.clients.eventBridge.send(new PutRuleCommand({
     Name: 'unicorn-alerts',
     EventBusName: busName,
     EventPattern: JSON.stringify({ source: [UNICORN_ALERT.source], 'detail-type': [UNICORN_ALERT.detailType] }),
   }));
-  await clients.eventBridge.send(new PutTargetsCommand({ Rule: 'unicorn-alerts', EventBusName: busName, Targets: [{ Id: 'subscriber', Arn: targetArn }] }));
+  await local.clients.eventBridge.send(new PutTargetsCommand({ Rule: 'unicorn-alerts', EventBusName: busName, Targets: [{ Id: 'subscriber', Arn: targetArn }] }));
   const envelopes: EventBridgeEnvelope[] = [];
   (bridge as LocalEventBridge).registerTargetHandler(targetArn, (event: EventBridgeEnvelope) => {
     envelopes.push(event);
@@ -64,13 +50,13 @@ const eventBridgeOnLocalBus: AlertPublisherFactory = {
   healthy: async () => {
     const { busName, envelopes } = await subscribedBus();
     return {
-      publisher: new EventBridgeAlertPublisher(clients.eventBridge, busName, { environment: NO_WAIT }),
+      publisher: new EventBridgeAlertPublisher(local.clients.eventBridge, busName, { environment: NO_WAIT }),
       received: async (count): Promise<UnicornAlert[]> =>
         (await waitFor(envelopes, count, 'events')).map((envelope) => parseUnicornAlert(envelope.detail)),
     };
   },
   // The local bus refuses entries for a missing bus with a per-entry ResourceNotFoundException.
-  refusingEverything: async () => new EventBridgeAlertPublisher(clients.eventBridge, `missing-${process.pid}`, { environment: NO_WAIT }),
+  refusingEverything: async () => new EventBridgeAlertPublisher(local.clients.eventBridge, `missing-${process.pid}`, { environment: NO_WAIT }),
 };
 
 describe.each([
@@ -87,7 +73,7 @@ describe('EventBridgeAlertPublisher on the local EventBridge: the envelope subsc
     const alerts = [anAlert(1), anAlert(2)];
 
     // Act
-    await new EventBridgeAlertPublisher(clients.eventBridge, busName, { environment: NO_WAIT }).publish(alerts);
+    await new EventBridgeAlertPublisher(local.clients.eventBridge, busName, { environment: NO_WAIT }).publish(alerts);
 
     // Assess
     const received = await waitFor(envelopes, 2, 'events');

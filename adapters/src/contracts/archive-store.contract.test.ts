@@ -1,28 +1,18 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe } from 'vitest';
+import {  } from 'vitest';
 import { S3ArchiveStore } from '../aws/s3/s3-archive-store';
-import { createAwsClients, startLocalRuntime, type AwsClients, type LocalRuntime } from '../local/runtime/index';
 import { InMemoryArchiveStore } from '../memory/in-memory-archive-store';
+import { useLocalRuntime } from '../local/runtime/local-runtime.test-support';
 import { describeArchiveStoreContract, type ArchiveStoreFactory } from './archive-store.contract';
 
-let runtime: LocalRuntime;
-let clients: AwsClients;
 let buckets = 0;
 
-beforeAll(async () => {
-  runtime = await startLocalRuntime({ ports: { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 } });
-  clients = createAwsClients(runtime.endpoints);
-});
-
-afterAll(async () => {
-  clients?.destroy();
-  await runtime?.stop();
-});
+const local = useLocalRuntime();
 
 const s3OnLocalRuntime: ArchiveStoreFactory = async () => {
   const bucket = `archive-contract-${process.pid}-${++buckets}`;
-  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  return new S3ArchiveStore(clients.s3, bucket);
+  await local.clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return new S3ArchiveStore(local.clients.s3, bucket);
 };
 
 describe.each([

@@ -1,29 +1,19 @@
 import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { QuarantineLine } from '../aws/s3/quarantine-object';
 import { S3ArchiveStore } from '../aws/s3/s3-archive-store';
 import { S3Quarantine } from '../aws/s3/s3-quarantine';
-import { createAwsClients, startLocalRuntime, type AwsClients, type LocalRuntime } from '../local/runtime/index';
 import { InMemoryQuarantine } from '../memory/in-memory-quarantine';
+import { useLocalRuntime } from '../local/runtime/local-runtime.test-support';
 import { aQuarantinedRecord, describeQuarantineContract, type QuarantineFactory } from './quarantine.contract';
 
-let runtime: LocalRuntime;
-let clients: AwsClients;
 let buckets = 0;
 
-beforeAll(async () => {
-  runtime = await startLocalRuntime({ ports: { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 } });
-  clients = createAwsClients(runtime.endpoints);
-});
-
-afterAll(async () => {
-  clients?.destroy();
-  await runtime?.stop();
-});
+const local = useLocalRuntime();
 
 async function freshBucket(): Promise<string> {
   const bucket = `quarantine-contract-${process.pid}-${++buckets}`;
-  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await local.clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   return bucket;
 }
 
@@ -35,9 +25,9 @@ const inMemory: QuarantineFactory = async () => {
 /** Reads the bucket back through S3ArchiveStore: whatever is in it, not only what the adapter meant to write. */
 const s3OnLocalRuntime: QuarantineFactory = async () => {
   const bucket = await freshBucket();
-  const store = new S3ArchiveStore(clients.s3, bucket);
+  const store = new S3ArchiveStore(local.clients.s3, bucket);
   return {
-    quarantine: new S3Quarantine(clients.s3, bucket),
+    quarantine: new S3Quarantine(local.clients.s3, bucket),
     objects: async () => {
       const objects = new Map<string, QuarantineLine[]>();
       for await (const key of store.list('')) {
@@ -62,10 +52,10 @@ describe('S3Quarantine on s3rver: the stored object', () => {
     const record = aQuarantinedRecord(5);
 
     // Act
-    await new S3Quarantine(clients.s3, bucket).keep([record]);
+    await new S3Quarantine(local.clients.s3, bucket).keep([record]);
 
     // Assess
-    const head = await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'rejected/dt=2025-03-14/hour=09/shardId-000000000001~3A49605.json.gz' }));
+    const head = await local.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'rejected/dt=2025-03-14/hour=09/shardId-000000000001~3A49605.json.gz' }));
     expect({ type: head.ContentType, encoding: head.ContentEncoding }).toEqual({ type: 'application/x-ndjson', encoding: 'gzip' });
   });
 });

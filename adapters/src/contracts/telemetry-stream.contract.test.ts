@@ -1,29 +1,18 @@
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { TelemetryRecord } from '@wildrydes/domain';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KinesisStreamReader } from '../aws/kinesis/kinesis-stream-reader';
 import { KinesisTelemetryStream } from '../aws/kinesis/kinesis-telemetry-stream';
-import { createAwsClients, startLocalRuntime, type AwsClients, type LocalRuntime } from '../local/runtime/index';
-import { eventually } from '../local/runtime/local-runtime.test-support';
+import { eventually, useLocalRuntime } from '../local/runtime/local-runtime.test-support';
 import { InMemoryTelemetryStream, type PutFailureMode } from '../memory/in-memory-telemetry-stream';
 import { aReadingRecord, describeTelemetryStreamContract, type TelemetryStreamFactory } from './telemetry-stream.contract';
 
 const NO_WAIT = { sleep: async () => undefined, random: () => 0.5 };
 
-let runtime: LocalRuntime;
-let clients: AwsClients;
 let streams = 0;
 
-beforeAll(async () => {
-  runtime = await startLocalRuntime({ ports: { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 } });
-  clients = createAwsClients(runtime.endpoints);
-});
-
-afterAll(async () => {
-  clients?.destroy();
-  await runtime?.stop();
-});
+const local = useLocalRuntime();
 
 function groupByKey(records: readonly { partitionKey: string; data: Uint8Array }[]): Map<string, Uint8Array[]> {
   const byKey = new Map<string, Uint8Array[]>();
@@ -39,15 +28,15 @@ const inMemory: TelemetryStreamFactory = async () => {
 /** A fresh 2-shard kinesalite stream, read back from TRIM_HORIZON with KinesisStreamReader. */
 const kinesisOnLocalRuntime: TelemetryStreamFactory = async () => {
   const streamName = `contract-${process.pid}-${++streams}`;
-  await clients.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 2 }));
+  await local.clients.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 2 }));
   await eventually(async () => {
-    const out = await clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    const out = await local.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
     return out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
   }, { what: `stream ${streamName} active` });
   return {
-    stream: new KinesisTelemetryStream(clients.kinesis, streamName, { environment: NO_WAIT }),
+    stream: new KinesisTelemetryStream(local.clients.kinesis, streamName, { environment: NO_WAIT }),
     readBack: async (count) => {
-      const reader = new KinesisStreamReader(clients.kinesis, streamName);
+      const reader = new KinesisStreamReader(local.clients.kinesis, streamName);
       const abort = new AbortController();
       const deadline = setTimeout(() => abort.abort(), 20_000);
       const read: { partitionKey: string; data: Uint8Array }[] = [];

@@ -5,43 +5,33 @@ import {
   PutRecordsCommand,
   SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsClients, startLocalRuntime, type AwsClients, type LocalRuntime } from '../../local/runtime/index';
-import { eventually } from '../../local/runtime/local-runtime.test-support';
+import { describe, expect, it } from 'vitest';
+import { createAwsClients } from '../../local/runtime/index';
+import { eventually, useLocalRuntime } from '../../local/runtime/local-runtime.test-support';
 import { KinesisStreamReader, type ReadOptions, type StreamRecord } from './kinesis-stream-reader';
 
-let runtime: LocalRuntime;
-let clients: AwsClients;
 let streams = 0;
 const utf8 = new TextEncoder();
 const text = (record: StreamRecord): string => new TextDecoder().decode(record.data);
 
-beforeAll(async () => {
-  runtime = await startLocalRuntime({ ports: { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 } });
-  clients = createAwsClients(runtime.endpoints);
-});
-
-afterAll(async () => {
-  clients?.destroy();
-  await runtime?.stop();
-});
+const local = useLocalRuntime();
 
 async function activeStream(shardCount: number): Promise<string> {
   const streamName = `reader-${process.pid}-${++streams}`;
-  await clients.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
+  await local.clients.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
   await waitActive(streamName);
   return streamName;
 }
 
 async function waitActive(streamName: string): Promise<void> {
   await eventually(async () => {
-    const out = await clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    const out = await local.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
     return out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
   }, { what: `${streamName} active` });
 }
 
 async function put(streamName: string, records: readonly { key: string; value: string }[]): Promise<void> {
-  const out = await clients.kinesis.send(new PutRecordsCommand({
+  const out = await local.clients.kinesis.send(new PutRecordsCommand({
     StreamName: streamName,
     Records: records.map(({ key, value }) => ({ PartitionKey: key, Data: utf8.encode(value) })),
   }));
@@ -69,7 +59,7 @@ function collect(reader: KinesisStreamReader, options: Omit<ReadOptions, 'signal
 /** A reader whose sleeps report each finished poll, so a test knows its shard iterators exist. */
 function observedReader(streamName: string) {
   let polls = 0;
-  const reader = new KinesisStreamReader(clients.kinesis, streamName, {
+  const reader = new KinesisStreamReader(local.clients.kinesis, streamName, {
     sleep: (ms, signal) =>
       new Promise((resolve) => {
         polls += 1;
@@ -87,7 +77,7 @@ describe('KinesisStreamReader on kinesalite', () => {
     const written = Array.from({ length: 300 }, (_, i) => ({ key: `Unicorn-${i % 20}`, value: `{"seq":${i}}` }));
     await put(streamName, written.slice(0, 150));
     await put(streamName, written.slice(150));
-    const run = collect(new KinesisStreamReader(clients.kinesis, streamName, { recordsPerCall: 40 }), { from: 'TRIM_HORIZON', pollIntervalMs: 20 });
+    const run = collect(new KinesisStreamReader(local.clients.kinesis, streamName, { recordsPerCall: 40 }), { from: 'TRIM_HORIZON', pollIntervalMs: 20 });
 
     // Act
     await run.waitFor(300);
@@ -133,7 +123,7 @@ describe('KinesisStreamReader on kinesalite', () => {
     const from = new Date(Date.now() + 5);
     await eventually(() => Date.now() > from.getTime() + 5, { intervalMs: 2, what: 'the clock to pass the timestamp' });
     await put(streamName, [{ key: 'A', value: 'late' }]);
-    const run = collect(new KinesisStreamReader(clients.kinesis, streamName), { from: { timestamp: from }, pollIntervalMs: 20 });
+    const run = collect(new KinesisStreamReader(local.clients.kinesis, streamName), { from: { timestamp: from }, pollIntervalMs: 20 });
 
     // Act
     await run.waitFor(1);
@@ -146,7 +136,7 @@ describe('KinesisStreamReader on kinesalite', () => {
   it('stops cleanly and promptly when aborted in a long poll interval', async () => {
     // Prepare: a client of its own, counting GetRecords calls, so the abort lands after a poll.
     const streamName = await activeStream(1);
-    const own = createAwsClients(runtime.endpoints);
+    const own = createAwsClients(local.runtime.endpoints);
     let getRecordsCalls = 0;
     own.kinesis.middlewareStack.add(
       (next, context) => async (args) => {
@@ -180,12 +170,12 @@ describe('KinesisStreamReader on kinesalite', () => {
     const streamName = await activeStream(1);
     const values = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ key: 'Shadowfax', value: `{"seq":${from + i}}` }));
     await put(streamName, values(0, 50));
-    const run = collect(new KinesisStreamReader(clients.kinesis, streamName), { from: 'TRIM_HORIZON', pollIntervalMs: 20 });
+    const run = collect(new KinesisStreamReader(local.clients.kinesis, streamName), { from: 'TRIM_HORIZON', pollIntervalMs: 20 });
     await run.waitFor(50);
 
     // Act
-    const parent = (await clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards?.[0]?.ShardId as string;
-    await clients.kinesis.send(new SplitShardCommand({ StreamName: streamName, ShardToSplit: parent, NewStartingHashKey: (2n ** 127n).toString() }));
+    const parent = (await local.clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards?.[0]?.ShardId as string;
+    await local.clients.kinesis.send(new SplitShardCommand({ StreamName: streamName, ShardToSplit: parent, NewStartingHashKey: (2n ** 127n).toString() }));
     await waitActive(streamName);
     await put(streamName, values(50, 100));
     await run.waitFor(100);

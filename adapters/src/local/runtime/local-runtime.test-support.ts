@@ -1,4 +1,8 @@
-/** Helpers shared by the runtime's tests: polling to a deadline instead of sleeping, and process checks. */
+import { afterAll, beforeAll } from 'vitest';
+import { createAwsClients, type AwsClients } from './local-aws-clients';
+import { startLocalRuntime, type LocalRuntime, type StartLocalRuntimeOptions } from './start-local-runtime';
+
+/** Helpers shared by the tests that use the runtime: polling to a deadline, process checks, a runtime per file. */
 
 export async function eventually<T>(
   probe: () => T | undefined | Promise<T | undefined>,
@@ -36,3 +40,24 @@ export async function inParallel<T>(items: readonly T[], limit: number, task: (i
 
 /** Every port 0, so tests never collide with a running `npm run local` or with each other. */
 export const ANY_FREE_PORTS = { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 } as const;
+
+/**
+ * Starts a local runtime on free ports before a file's tests and stops it after them; read `runtime` and
+ * `clients` inside tests (they exist once beforeAll has run).
+ */
+export function useLocalRuntime(options: Omit<StartLocalRuntimeOptions, 'ports'> = {}): { readonly runtime: LocalRuntime; readonly clients: AwsClients } {
+  let runtime: LocalRuntime | undefined;
+  let clients: AwsClients | undefined;
+  beforeAll(async () => {
+    runtime = await startLocalRuntime({ ...options, ports: { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 } });
+    clients = createAwsClients(runtime.endpoints);
+  });
+  afterAll(async () => {
+    clients?.destroy();
+    await runtime?.stop();
+  });
+  return {
+    get runtime() { return runtime!; },
+    get clients() { return clients!; },
+  };
+}
