@@ -1,5 +1,5 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import {  } from 'vitest';
+import { describe } from 'vitest';
 import { S3ArchiveStore } from '../aws/s3/s3-archive-store';
 import { InMemoryArchiveStore } from '../memory/in-memory-archive-store';
 import { useLocalRuntime } from '../local/runtime/local-runtime.test-support';
