@@ -5,7 +5,7 @@ import {
   FileCheckpointStore, InMemoryCheckpointStore, KinesisEventSourceMapping, S3Quarantine, createAwsClients, provisionResources, startLocalEventBridge,
   startLocalRuntime, type AwsClients, type CheckpointStore, type LocalEventBridge, type LocalRuntime,
 } from '@wildrydes/adapters';
-import { RESOURCE_NAMES, parseUnicornAlert, type Quarantine, type QuarantinedRecord, type UnicornAlert } from '@wildrydes/domain';
+import { RESOURCE_NAMES, UNICORN_ALERT_EVENT_PATTERN, parseUnicornAlert, type Quarantine, type QuarantinedRecord, type UnicornAlert } from '@wildrydes/domain';
 import { AGGREGATION_TOKENS, createAggregationContainer, readAggregationConfig } from '@wildrydes/aggregation';
 import { ARCHIVAL_TOKENS, ARCHIVE_ALERTS_RULE, createArchivalContainer, readArchivalConfig } from '@wildrydes/archival';
 import { HEALTH_TOKENS, createHealthContainer, readHealthConfig } from '@wildrydes/health';
@@ -111,7 +111,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       archival.get<EventHandler>(ARCHIVAL_TOKENS.ArchiveAlertHandler));
     if (options.onAlert !== undefined) {
       const onAlert = options.onAlert;
-      await subscribe(clients, eventBridge, 'wildrydes-console-alerts', { EventPattern: JSON.stringify(ARCHIVE_ALERTS_RULE.eventPattern), EventBusName: RESOURCE_NAMES.eventBus },
+      await subscribe(clients, eventBridge, 'wildrydes-console-alerts', { EventPattern: JSON.stringify(UNICORN_ALERT_EVENT_PATTERN), EventBusName: RESOURCE_NAMES.eventBus },
         async (event: { detail: unknown }) => onAlert(parseUnicornAlert(event.detail)));
     }
 
