@@ -13,6 +13,25 @@ const forbiddenInDomain = [
   'node:crypto', 'crypto', 'node:perf_hooks', 'perf_hooks', 'node:timers', 'timers', 'node:timers/*',
 ];
 
+/** Files that only tests run: they may use the test kit; nothing deployed or shipped may. */
+const testOnlyFiles = ['**/*.test.ts', '**/*.test-support.ts', '**/*.fake.ts', '**/*.fixture.ts', '**/*.mother.ts', '**/*.bench.ts', '**/bench/**/*.ts'];
+
+/** Which projects each kind of project may import, in what ships. Tests may add the test kit (`type:testing`). */
+const shipped = [
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: forbiddenInDomain },
+  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:lambda-kit', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:lambda-kit'] },
+  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:local-runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:service', 'type:lambda-kit', 'type:local-runtime', 'type:tool'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:service', 'type:lambda-kit', 'type:local-runtime', 'type:tool', 'type:testing'] },
+];
+const withTestKit = shipped.map((rule) => rule.sourceTag === 'type:e2e' ? rule
+  : { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, 'type:testing'] });
+const boundaries = (depConstraints) => ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }];
+
 export default [
   { ignores: ['**/node_modules/**', '**/cdk.out/**', '**/test-results/**', '**/coverage/**', '**/.nx/**'] },
   ...tseslint.configs.recommended,
@@ -21,17 +40,21 @@ export default [
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': ['error', {
-        enforceBuildableLibDependency: false,
-        allow: [],
-        depConstraints: [
-          { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: forbiddenInDomain },
-          { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain'] },
-          { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter'] },
-          { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain'] },
-          { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:service', 'type:tool'] },
-          { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:service', 'type:tool'] },
-        ],
+      '@nx/enforce-module-boundaries': boundaries(shipped),
+    },
+  },
+  {
+    files: testOnlyFiles,
+    rules: { '@nx/enforce-module-boundaries': boundaries(withTestKit) },
+  },
+  {
+    // Handlers and use cases stay on the service side of the ports: only the composition root (and a Lambda
+    // entry) knows adapters and the AWS SDK.
+    files: ['services/*/src/**/*.ts'],
+    ignores: ['services/*/src/composition-root.ts', 'services/*/src/*.lambda.ts', ...testOnlyFiles],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['@wildrydes/adapters', '@wildrydes/adapters/*', '@aws-sdk/*'], message: 'Only the composition root binds adapters; handlers and use cases speak to ports.' }],
       }],
     },
   },

@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fleetReadings, statusTime } from './archive-records.mother';
+import { fleetReadings, statusTime } from '@wildrydes/test-kit';
 import { DuckDbQueryEngine } from './duckdb-query-engine';
-import { writeLocalArchive, type LocalArchive } from './local-archive.fixture';
+import { writeLocalArchive, type LocalArchive } from '@wildrydes/test-kit';
 import { totalDistanceQuery } from '@wildrydes/domain';
 
 describe('DuckDbQueryEngine', () => {

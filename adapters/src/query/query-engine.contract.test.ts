@@ -2,8 +2,8 @@ import { describe } from 'vitest';
 import { AthenaQueryEngine } from './athena-query-engine';
 import { duckDbBackedAthenaClient } from './duckdb-backed-athena.fake';
 import { DuckDbQueryEngine } from './duckdb-query-engine';
-import { writeLocalArchive, type ArchiveLayout } from './local-archive.fixture';
-import { queryEngineContract, type QueryEngineFactory } from './query-engine.contract';
+import { writeLocalArchive, type ArchiveLayout } from '@wildrydes/test-kit';
+import { queryEngineContract, type QueryEngineFactory } from '@wildrydes/test-kit';
 
 const duckDbOver =
   (layout: ArchiveLayout): QueryEngineFactory =>

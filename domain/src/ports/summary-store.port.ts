@@ -1,4 +1,12 @@
-import type { MinutePartial } from '../window/minute-partial';
+import type { MinutePartial, MinuteSummary } from '../window/minute-partial';
+
+/** A minute as the summaries table holds it: the partial (for exact-once merging), its summary and its version. */
+export interface StoredSummary {
+  readonly partial: MinutePartial;
+  readonly summary: MinuteSummary;
+  /** Incremented by every write; a conditional write expects the version it read. */
+  readonly version: number;
+}
 
 export interface MergedWindow {
   /** The window as stored after the merge. */

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Reading } from '../reading/reading';
 import {
   EmptyPartialError, WindowAccumulator, WindowMismatchError, addReading, distanceSum, emptyPartial, firstReadingTime, isWindowClosed,
-  lastReadingTime, mergeAll, mergePartials, partialOfReading, partialsFromReadings, readingCount, toMinuteSummary,
+  lastReadingTime, mergeAll, mergePartials, partialOfReading, partialsFromReadings, readingCount, samePartial, toMinuteSummary,
   windowKey, type MinutePartial, type MinuteSummary,
 } from './minute-partial';
 
@@ -172,5 +172,21 @@ describe('WindowAccumulator', () => {
     expect(acc.drainClosed(T0 + 120_000)).toEqual([]);
     expect([...acc.drainAll().keys()]).toEqual([windowKey('Shadowfax', T0 + 120_000)]);
     expect(acc.openWindows).toBe(0);
+  });
+});
+
+describe('samePartial', () => {
+  const partial = partialsFromReadings(Array.from({ length: 60 }, (_, i) => reading({ time: T0 + i * 1_000 + 7, distance: 10 + i / 3 })))
+    .values().next().value as MinutePartial;
+
+  it.each([
+    ['the same readings and values', partial, true],
+    ['a copy with equal arrays', { ...partial, offsets: [...partial.offsets], distances: [...partial.distances] }, true],
+    ['one distance changed', { ...partial, distances: partial.distances.map((d, i) => (i === 30 ? d + 1e-9 : d)) }, false],
+    ['one reading fewer', { ...partial, offsets: partial.offsets.slice(1), distances: partial.distances.slice(1) }, false],
+    ['another last position', { ...partial, lastLongitude: partial.lastLongitude + 1e-12 }, false],
+    ['another max health', { ...partial, maxHealthPoints: partial.maxHealthPoints + 1 }, false],
+  ])('%s → %s', (_what, other, expected) => {
+    expect(samePartial(partial, other)).toBe(expected);
   });
 });

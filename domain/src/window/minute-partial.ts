@@ -263,3 +263,15 @@ export function toMinuteSummary(p: MinutePartial): MinuteSummary {
 
 /** Whether a minute is over at `watermark` (epoch ms): no reading in it can be on time any more. */
 export const isWindowClosed = (p: Pick<MinutePartial, 'windowStart'>, watermark: number): boolean => p.windowStart + WINDOW_MS <= watermark;
+
+/** Whether two partials of one window hold the same readings and values (the merge changed nothing). */
+export function samePartial(a: MinutePartial, b: MinutePartial): boolean {
+  if (a === b) return true;
+  if (a.offsets.length !== b.offsets.length) return false;
+  for (let i = 0; i < a.offsets.length; i++) {
+    if (a.offsets[i] !== b.offsets[i] || a.distances[i] !== b.distances[i]) return false;
+  }
+  return a.minMagicPoints === b.minMagicPoints && a.maxMagicPoints === b.maxMagicPoints
+    && a.minHealthPoints === b.minHealthPoints && a.maxHealthPoints === b.maxHealthPoints
+    && a.lastLatitude === b.lastLatitude && a.lastLongitude === b.lastLongitude;
+}

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { InMemorySummaryPublisher, InMemorySummaryStore, kinesisEvent } from '@wildrydes/adapters';
+import { InMemorySummaryPublisher, InMemorySummaryStore, kinesisEvent } from '@wildrydes/test-kit';
 import type { SummaryStore } from '@wildrydes/domain';
 import { createAggregateMinutesHandler } from './aggregate-minutes.handler';
 import { AggregateMinutes } from './aggregate-minutes.use-case';

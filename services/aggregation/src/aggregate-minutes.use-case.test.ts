@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemorySummaryPublisher, InMemorySummaryStore } from '@wildrydes/adapters';
+import { InMemorySummaryPublisher, InMemorySummaryStore } from '@wildrydes/test-kit';
 import { FleetSimulation, type MinuteSummary, type Reading } from '@wildrydes/domain';
 import { AggregateMinutes } from './aggregate-minutes.use-case';
 

@@ -1,4 +1,4 @@
-import { ServiceSettings, type Environment } from '@wildrydes/adapters';
+import { ServiceSettings, type Environment } from '@wildrydes/lambda-kit';
 import { RESOURCE_NAMES } from '@wildrydes/domain';
 
 export interface AggregationServiceConfig {

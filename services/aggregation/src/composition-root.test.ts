@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createAwsClients } from '@wildrydes/adapters';
+import type { AwsConnection, AwsServiceName, SdkClient } from '@wildrydes/adapters/clients';
 import { readAggregationConfig } from './aggregation.config';
 import { AGGREGATION_TOKENS, createAggregationContainer } from './composition-root';
 
 describe('aggregation composition root', () => {
   it('builds the container and resolves the handler', () => {
-    const clients = createAwsClients({ region: 'us-east-1', kinesis: 'http://127.0.0.1:1', dynamodb: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:1', eventbridge: 'http://127.0.0.1:1' } as never);
-    const container = createAggregationContainer(readAggregationConfig({}), clients);
+    const made: [AwsServiceName, SdkClient][] = [];
+    const connection: AwsConnection = { region: 'us-east-1', endpoints: {}, onClient: (client, service) => made.push([service, client]) };
+    const container = createAggregationContainer(readAggregationConfig({}), connection);
     expect(typeof container.get(AGGREGATION_TOKENS.AggregateMinutesHandler)).toBe('function');
-    clients.destroy();
+    // Only the clients this service's ports use are made (a Lambda bundle pulls in only their SDK packages).
+    expect([...new Set(made.map(([service]) => service))].sort()).toEqual(['dynamodb', 'kinesis']);
+    made.forEach(([, client]) => client.destroy());
   });
 
   it('refuses a bad setting, naming it, and defaults to the workshop names', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileEventPattern, matchesEventPattern } from '@wildrydes/adapters';
-import { ALERT_EXAMPLES, vitalLow } from './alert-examples.fixture';
+import { compileEventPattern, matchesEventPattern } from '@wildrydes/adapters/eventbridge';
+import { ALERT_EXAMPLES, vitalLow } from '@wildrydes/test-kit';
 import { ARCHIVE_ALERTS_RULE } from './alert-subscription';
 
 describe('archival alert subscription', () => {

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { InMemoryArchiveStore, InMemoryQuarantine } from '@wildrydes/adapters';
+import { InMemoryArchiveStore, InMemoryQuarantine } from '@wildrydes/test-kit';
 import { alertObjectKey, parseStatusTime, parseUnicornAlert } from '@wildrydes/domain';
-import { ALERT_EXAMPLES as EXAMPLES, vitalLow, type AlertEvent } from './alert-examples.fixture';
+import { ALERT_EXAMPLES as EXAMPLES, vitalLow, type AlertEvent } from '@wildrydes/test-kit';
 import { createArchiveAlertHandler } from './archive-alert.handler';
 import { ArchiveAlert } from './archive-alert.use-case';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryArchiveStore, InMemoryQuarantine } from '@wildrydes/adapters';
+import { InMemoryArchiveStore, InMemoryQuarantine } from '@wildrydes/test-kit';
 import { DEFAULT_HEALTH_POLICY, applyReadings, createAlert, type UnicornAlert } from '@wildrydes/domain';
 import { ArchiveAlert } from './archive-alert.use-case';
 

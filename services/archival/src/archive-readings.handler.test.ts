@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { InMemoryArchiveStore, InMemoryQuarantine, kinesisEvent, kinesisRecord } from '@wildrydes/adapters';
+import { InMemoryArchiveStore, InMemoryQuarantine, kinesisEvent, kinesisRecord } from '@wildrydes/test-kit';
 import type { ArchiveStore } from '@wildrydes/domain';
 import { createArchiveReadingsHandler } from './archive-readings.handler';
 import { ArchiveReadings } from './archive-readings.use-case';

@@ -1,8 +1,7 @@
-import { createAwsClients } from '@wildrydes/adapters';
 import { readArchivalConfig } from './archival.config';
 import type { createArchiveReadingsHandler } from './archive-readings.handler';
 import { ARCHIVAL_TOKENS, createArchivalContainer } from './composition-root';
 
 /** Lambda entry for the Kinesis mapping on `wildrydes`. Configuration is read and checked at cold start. */
-const container = createArchivalContainer(readArchivalConfig(process.env), createAwsClients());
+const container = createArchivalContainer(readArchivalConfig(process.env));
 export const handler = container.get<ReturnType<typeof createArchiveReadingsHandler>>(ARCHIVAL_TOKENS.ArchiveReadingsHandler);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InMemoryArchiveStore, InMemoryQuarantine } from '@wildrydes/adapters';
+import { InMemoryArchiveStore, InMemoryQuarantine } from '@wildrydes/test-kit';
 import {
   formatStatusTime, partitionOf, toWorkshopRecord, type ArchiveStore, type QuarantinedRecord, type Reading,
 } from '@wildrydes/domain';

@@ -1,30 +1,25 @@
-import 'reflect-metadata';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Container } from 'inversify';
-import { DynamoDbHealthStore, EventBridgeAlertPublisher, type AwsClients } from '@wildrydes/adapters';
+import type { AwsConnection } from '@wildrydes/adapters/clients';
+import { createDynamoDbDocumentClient, DynamoDbHealthStore } from '@wildrydes/adapters/dynamodb';
+import { createEventBridgeClient, EventBridgeAlertPublisher } from '@wildrydes/adapters/eventbridge';
 import type { AlertPublisher, HealthStore } from '@wildrydes/domain';
-import type { HealthServiceConfig } from './health.config';
+import type { HandlerTools } from '@wildrydes/lambda-kit';
 import { createDetectSilenceHandler } from './detect-silence.handler';
 import { DetectSilence } from './detect-silence.use-case';
+import type { HealthServiceConfig } from './health.config';
 import { createTrackHealthHandler } from './track-health.handler';
 import { TrackHealth } from './track-health.use-case';
 
 /** The one place that knows which adapter serves which port. Everything else takes plain constructor arguments. */
 export const HEALTH_TOKENS = {
-  Config: Symbol.for('health.Config'),
-  Clock: Symbol.for('health.Clock'),
-  Logger: Symbol.for('health.Logger'),
-  Metrics: Symbol.for('health.Metrics'),
+  Tools: Symbol.for('health.Tools'),
   HealthStore: Symbol.for('health.HealthStore'),
   AlertPublisher: Symbol.for('health.AlertPublisher'),
-  TrackHealth: Symbol.for('health.TrackHealth'),
-  DetectSilence: Symbol.for('health.DetectSilence'),
   TrackHealthHandler: Symbol.for('health.TrackHealthHandler'),
   DetectSilenceHandler: Symbol.for('health.DetectSilenceHandler'),
 } as const;
-
-export type HealthClients = Pick<AwsClients, 'documentClient' | 'eventBridge'>;
 
 /** Ports can be replaced (tests bind fakes); the rest is built from them. */
 export interface HealthContainerOverrides {
@@ -33,24 +28,24 @@ export interface HealthContainerOverrides {
   readonly clock?: () => number;
 }
 
-export function createHealthContainer(config: HealthServiceConfig, clients: HealthClients, overrides: HealthContainerOverrides = {}): Container {
+/** Binds the health service for one connection (AWS by default); a client is made only when a port bound to it is resolved. */
+export function createHealthContainer(config: HealthServiceConfig, connection: AwsConnection = {}, overrides: HealthContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const t = HEALTH_TOKENS;
-  container.bind(t.Config).toConstantValue(config);
-  container.bind(t.Clock).toConstantValue(overrides.clock ?? Date.now);
-  container.bind(t.Logger).toDynamicValue(() => new Logger({ serviceName: 'wildrydes-health' }));
-  container.bind(t.Metrics).toDynamicValue(() => new Metrics({ namespace: 'WildRydes', serviceName: 'wildrydes-health' }));
+  container.bind<HandlerTools>(t.Tools).toConstantValue({
+    logger: new Logger({ serviceName: 'wildrydes-health' }),
+    metrics: new Metrics({ namespace: 'WildRydes', serviceName: 'wildrydes-health' }),
+    clock: overrides.clock ?? Date.now,
+  });
   container.bind<HealthStore>(t.HealthStore).toDynamicValue(() =>
-    overrides.healthStore ?? new DynamoDbHealthStore(clients.documentClient, { tableName: config.healthTable }));
+    overrides.healthStore ?? new DynamoDbHealthStore(createDynamoDbDocumentClient(connection), { tableName: config.healthTable }));
   container.bind<AlertPublisher>(t.AlertPublisher).toDynamicValue(() =>
-    overrides.alertPublisher ?? new EventBridgeAlertPublisher(clients.eventBridge, config.eventBus));
-  container.bind(t.TrackHealth).toDynamicValue((ctx) => new TrackHealth(ctx.get(t.HealthStore), ctx.get(t.AlertPublisher), config));
-  container.bind(t.DetectSilence).toDynamicValue((ctx) => new DetectSilence(ctx.get(t.HealthStore), ctx.get(t.AlertPublisher), config));
+    overrides.alertPublisher ?? new EventBridgeAlertPublisher(createEventBridgeClient(connection), config.eventBus));
   container.bind(t.TrackHealthHandler).toDynamicValue((ctx) => createTrackHealthHandler({
-    trackHealth: ctx.get(t.TrackHealth), logger: ctx.get(t.Logger), metrics: ctx.get(t.Metrics), clock: ctx.get(t.Clock),
+    ...ctx.get<HandlerTools>(t.Tools), trackHealth: new TrackHealth(ctx.get(t.HealthStore), ctx.get(t.AlertPublisher), config),
   }));
   container.bind(t.DetectSilenceHandler).toDynamicValue((ctx) => createDetectSilenceHandler({
-    detectSilence: ctx.get(t.DetectSilence), logger: ctx.get(t.Logger), metrics: ctx.get(t.Metrics), clock: ctx.get(t.Clock),
+    ...ctx.get<HandlerTools>(t.Tools), detectSilence: new DetectSilence(ctx.get(t.HealthStore), ctx.get(t.AlertPublisher), config),
   }));
   return container;
 }

@@ -1,8 +1,7 @@
-import { createAwsClients } from '@wildrydes/adapters';
 import { HEALTH_TOKENS, createHealthContainer } from './composition-root';
 import type { createDetectSilenceHandler } from './detect-silence.handler';
 import { readHealthConfig } from './health.config';
 
 /** Lambda entry for the `rate(1 minute)` schedule. */
-const container = createHealthContainer(readHealthConfig(process.env), createAwsClients());
+const container = createHealthContainer(readHealthConfig(process.env));
 export const handler = container.get<ReturnType<typeof createDetectSilenceHandler>>(HEALTH_TOKENS.DetectSilenceHandler);

@@ -1,4 +1,4 @@
-import { ServiceSettings, type Environment } from '@wildrydes/adapters';
+import { ServiceSettings, type Environment } from '@wildrydes/lambda-kit';
 import { RESOURCE_NAMES, healthPolicy, type HealthPolicy } from '@wildrydes/domain';
 
 export interface HealthServiceConfig {

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { InMemoryAlertPublisher, InMemoryHealthStore, kinesisEvent } from '@wildrydes/adapters';
+import { InMemoryAlertPublisher, InMemoryHealthStore, kinesisEvent } from '@wildrydes/test-kit';
 import { DEFAULT_HEALTH_POLICY } from '@wildrydes/domain';
 import type { HealthStore } from '@wildrydes/domain';
 import { createTrackHealthHandler } from './track-health.handler';

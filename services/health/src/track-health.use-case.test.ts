@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryAlertPublisher, InMemoryHealthStore } from '@wildrydes/adapters';
+import { InMemoryAlertPublisher, InMemoryHealthStore } from '@wildrydes/test-kit';
 import { DEFAULT_HEALTH_POLICY, type Reading } from '@wildrydes/domain';
 import { TrackHealth } from './track-health.use-case';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryQuarantine, InMemoryTelemetryStream } from '@wildrydes/adapters';
+import { InMemoryQuarantine, InMemoryTelemetryStream } from '@wildrydes/test-kit';
 import { archiveObjectKey } from '@wildrydes/domain';
 import { AcceptTelemetry, STREAM_REFUSED } from './accept-telemetry.use-case';
-import { ndjson, READINGS_START, readingLine } from './telemetry-file.mother';
+import { ndjson, READINGS_START, readingLine } from '@wildrydes/test-kit';
 
 const RECEIVED_AT = READINGS_START + 60_000;
 const setup = (stream = new InMemoryTelemetryStream()) => {

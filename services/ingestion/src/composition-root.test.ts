@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { createAwsClients } from '@wildrydes/adapters';
+import type { AwsConnection, AwsServiceName, SdkClient } from '@wildrydes/adapters/clients';
 import { INGESTION_TOKENS, createIngestionContainer } from './composition-root';
 import { readIngestionConfig } from './ingestion.config';
 
 describe('ingestion composition root', () => {
   it('builds the container and resolves both handlers from a valid configuration', () => {
-    const clients = createAwsClients({ region: 'us-east-1', kinesis: 'http://127.0.0.1:1', dynamodb: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:1', eventbridge: 'http://127.0.0.1:1' } as never);
-    const container = createIngestionContainer(readIngestionConfig({}), clients);
+    const made: [AwsServiceName, SdkClient][] = [];
+    const connection: AwsConnection = { region: 'us-east-1', endpoints: {}, onClient: (client, service) => made.push([service, client]) };
+    const container = createIngestionContainer(readIngestionConfig({}), connection);
     expect(typeof container.get(INGESTION_TOKENS.ImportUploadHandler)).toBe('function');
     expect(typeof container.get(INGESTION_TOKENS.PostTelemetryHandler)).toBe('function');
-    clients.destroy();
+    // Only the clients this service's ports use are made (a Lambda bundle pulls in only their SDK packages).
+    expect([...new Set(made.map(([service]) => service))].sort()).toEqual(['dynamodb', 'kinesis', 's3']);
+    made.forEach(([, client]) => client.destroy());
   });
 
   it('defaults to the workshop names and a 1 MiB body limit', () => {

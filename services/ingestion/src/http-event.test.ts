@@ -2,12 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { InMemoryQuarantine, InMemoryTelemetryStream } from '@wildrydes/adapters';
+import { InMemoryQuarantine, InMemoryTelemetryStream } from '@wildrydes/test-kit';
 import { AcceptTelemetry } from './accept-telemetry.use-case';
-import { loadEvent } from './events/load-event';
+import { loadEvent } from '@wildrydes/test-kit';
 import { toApiGatewayEvent } from './http-event';
 import { createPostTelemetryHandler } from './post-telemetry.handler';
-import { READINGS_START, readingLine } from './telemetry-file.mother';
+import { READINGS_START, readingLine } from '@wildrydes/test-kit';
 
 describe('toApiGatewayEvent', () => {
   const body = Buffer.from(readingLine('Épona', READINGS_START) + '\n');

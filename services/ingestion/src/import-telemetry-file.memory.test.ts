@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryQuarantine } from '@wildrydes/adapters';
+import { InMemoryQuarantine } from '@wildrydes/test-kit';
 import type { PutOutcome, TelemetryRecord } from '@wildrydes/domain';
-import { InMemoryImportReportStore } from './in-memory-import-report-store';
-import { InMemoryItemBatchWriter } from './in-memory-item-batch-writer';
-import { InMemoryUploadedFileSource } from './in-memory-uploaded-file-source';
+import { InMemoryImportReportStore } from '@wildrydes/test-kit';
+import { InMemoryImportedSummaryStore } from '@wildrydes/test-kit';
+import { InMemoryUploadedFileSource } from '@wildrydes/test-kit';
 import { ImportTelemetryFile } from './import-telemetry-file.use-case';
-import { CountingTelemetryStream } from './telemetry-stream.fakes';
-import { generatedReadingChunks } from './telemetry-file.mother';
+import { CountingTelemetryStream } from '@wildrydes/test-kit';
+import { generatedReadingChunks } from '@wildrydes/test-kit';
 
 const FILE_BYTES = 50 * 1024 * 1024;
 const MiB = 1024 * 1024;
@@ -31,8 +31,7 @@ describe('ImportTelemetryFile on a big file', () => {
     const source = new InMemoryUploadedFileSource();
     source.put('wildrydes-data', 'uploads/big.ndjson', file.chunks);
     const stream = new HeapSamplingStream();
-    const importer = new ImportTelemetryFile(source, stream, new InMemoryItemBatchWriter(), new InMemoryQuarantine(), new InMemoryImportReportStore(), {
-      summaryTable: 'UnicornSensorData',
+    const importer = new ImportTelemetryFile(source, stream, new InMemoryImportedSummaryStore(), new InMemoryQuarantine(), new InMemoryImportReportStore(), {
     });
 
     const before = process.memoryUsage().heapUsed;

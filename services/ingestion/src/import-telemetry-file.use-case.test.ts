@@ -1,24 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryQuarantine, InMemoryTelemetryStream } from '@wildrydes/adapters';
+import { InMemoryQuarantine, InMemoryTelemetryStream } from '@wildrydes/test-kit';
 import { archiveObjectKey, type RejectionCode } from '@wildrydes/domain';
-import { InMemoryImportReportStore } from './in-memory-import-report-store';
-import { InMemoryItemBatchWriter } from './in-memory-item-batch-writer';
-import { InMemoryUploadedFileSource, type UploadedBody } from './in-memory-uploaded-file-source';
+import { InMemoryImportReportStore } from '@wildrydes/test-kit';
+import { InMemoryImportedSummaryStore } from '@wildrydes/test-kit';
+import { InMemoryUploadedFileSource, type UploadedBody } from '@wildrydes/test-kit';
 import { ImportTelemetryFile, StreamEntriesRefusedError, importReportKey, isUploadKey, type ImportTelemetryFileOptions } from './import-telemetry-file.use-case';
-import { gzipped, ndjson, READINGS_START, readingLine, readingLines, shadowfaxSummaryLines } from './telemetry-file.mother';
+import { gzipped, ndjson, READINGS_START, readingLine, readingLines, shadowfaxSummaryLines } from '@wildrydes/test-kit';
 
 const BUCKET = 'wildrydes-data';
-const TABLE = 'UnicornSensorData';
 const EVENT_TIME = Date.UTC(2026, 10, 23, 8, 30);
 
 const setup = (options: Partial<ImportTelemetryFileOptions> = {}, chunkBytes = 64 * 1024) => {
   const source = new InMemoryUploadedFileSource(chunkBytes);
   const stream = new InMemoryTelemetryStream();
-  const table = new InMemoryItemBatchWriter();
+  const table = new InMemoryImportedSummaryStore();
   const quarantine = new InMemoryQuarantine();
   const reports = new InMemoryImportReportStore();
   let tick = 0;
-  const importer = new ImportTelemetryFile(source, stream, table, quarantine, reports, { summaryTable: TABLE, clock: () => (tick += 5), ...options });
+  const importer = new ImportTelemetryFile(source, stream, table, quarantine, reports, { clock: () => (tick += 5), ...options });
   const run = async (key: string, body: UploadedBody) => {
     source.put(BUCKET, key, body);
     return importer.execute({ bucket: BUCKET, key, eventTime: EVENT_TIME });
@@ -78,7 +77,7 @@ describe('ImportTelemetryFile', () => {
     const report = await run(key, body);
     expect(report).toMatchObject({ status: 'imported', linesRead, readingsSent, summariesWritten, linesRejected: rejected.length, streamEntriesRefused: 0 });
     expect(stream.records()).toHaveLength(readingsSent);
-    expect(table.items(TABLE)).toHaveLength(summariesWritten);
+    expect(table.items()).toHaveLength(summariesWritten);
     expect(quarantinedLines(quarantine)).toEqual(rejected);
     expect(report.rejections.map(({ line, code }) => ({ line, code }))).toEqual(rejected);
     expect(reports.get(importReportKey(key))).toEqual(report);
@@ -94,7 +93,7 @@ describe('ImportTelemetryFile', () => {
   it('writes summaries as the workshop items, StatusTime as given, with their origin and no reading list', async () => {
     const { table, run } = setup();
     await run('uploads/shadowfax-2016-02-12.json', ndjson(summaries));
-    const items = table.items(TABLE);
+    const items = table.items();
     expect(items[0]).toEqual({ ...JSON.parse(summaries[0]!), ImportedFrom: `s3://${BUCKET}/uploads/shadowfax-2016-02-12.json` });
     expect(items.map((i) => i['StatusTime'])).toContain('2016-02-12 23:59:00.000');
     expect(items.every((i) => !('Readings' in i))).toBe(true);
@@ -153,10 +152,10 @@ describe('ImportTelemetryFile', () => {
     const { stream, table, quarantine, run } = setup();
     const file = ndjson([...summaries.slice(0, 60), ...readings, 'bad line', summaries[0]!]);
     const first = await run('uploads/again.json', file);
-    const state = { items: table.items(TABLE), quarantine: quarantine.objects(), records: new Set(streamLines(stream)) };
+    const state = { items: table.items(), quarantine: quarantine.objects(), records: new Set(streamLines(stream)) };
     const second = await run('uploads/again.json', file);
     expect({ ...second, durationMs: 0 }).toEqual({ ...first, durationMs: 0 });
-    expect(table.items(TABLE)).toEqual(state.items);
+    expect(table.items()).toEqual(state.items);
     expect(quarantine.objects()).toEqual(state.quarantine);
     // Delivered twice, the same readings: consumers key them by (Name, StatusTime), so they count once.
     expect(new Set(streamLines(stream))).toEqual(state.records);
@@ -166,7 +165,7 @@ describe('ImportTelemetryFile', () => {
     const source = new InMemoryUploadedFileSource();
     const stream = new InMemoryTelemetryStream({ failureMode: (record) => (record.partitionKey === 'Rocinante' ? { errorCode: 'KMSAccessDeniedException' } : undefined) });
     const reports = new InMemoryImportReportStore();
-    const importer = new ImportTelemetryFile(source, stream, new InMemoryItemBatchWriter(), new InMemoryQuarantine(), reports, { summaryTable: TABLE });
+    const importer = new ImportTelemetryFile(source, stream, new InMemoryImportedSummaryStore(), new InMemoryQuarantine(), reports, {});
     source.put(BUCKET, 'uploads/x.json', ndjson([readingLine('Shadowfax', READINGS_START), readingLine('Rocinante', READINGS_START)]));
     const failure = importer.execute({ bucket: BUCKET, key: 'uploads/x.json', eventTime: EVENT_TIME });
     await expect(failure).rejects.toThrow(StreamEntriesRefusedError);

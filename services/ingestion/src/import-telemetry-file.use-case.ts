@@ -1,11 +1,12 @@
 import {
   archiveObjectKey, decodeLine, DEFAULT_READING_LIMITS, type Quarantine, type Rejection, type TelemetryRecord, type TelemetryStream,
 } from '@wildrydes/domain';
-import { REPORTED_RAW_CHARACTERS, REPORTED_REJECTIONS, type ImportReport, type ReportedRejection } from './import-report';
-import type { ImportReportStore } from './import-report-store.port';
-import type { ItemBatchWriter } from './item-batch-writer.port';
-import { isSummaryRejection, validateMinuteSummaryLine, type MinuteSummaryLine } from './minute-summary-line';
-import { isInvalidUtf8Line, type UploadedFileSource } from './uploaded-file-source.port';
+import {
+  REPORTED_RAW_CHARACTERS, REPORTED_REJECTIONS, type ImportedMinuteSummary, type ImportedSummaryStore, type ImportReport,
+  type ImportReportStore, type ReportedRejection, type UploadedFileSource,
+} from '@wildrydes/domain';
+import { isSummaryRejection, validateMinuteSummaryLine } from './minute-summary-line';
+import { gunzipChunks, isInvalidUtf8Line, splitLines } from './uploaded-file-lines';
 
 export const UPLOADS_PREFIX = 'uploads/';
 export const REPORTS_PREFIX = 'reports/';
@@ -27,13 +28,7 @@ export interface UploadedObject {
 }
 
 /** The UnicornSensorData item of an imported summary: the workshop's attributes, no reading list, and its origin. */
-export interface ImportedSummaryItem extends MinuteSummaryLine {
-  /** `s3://bucket/key` of the file it came from. */
-  readonly ImportedFrom: string;
-}
-
 export interface ImportTelemetryFileOptions {
-  readonly summaryTable: string;
   /** Lines decoded before their readings and summaries are sent (≤ 500, one PutRecords call). Default 500. */
   readonly chunkLines?: number;
   /** Rejections per quarantine object; more become `#part-N` objects. Default 1,000. */
@@ -72,7 +67,7 @@ export class ImportTelemetryFile {
   constructor(
     private readonly source: UploadedFileSource,
     private readonly stream: TelemetryStream,
-    private readonly summaries: ItemBatchWriter,
+    private readonly summaries: ImportedSummaryStore,
     private readonly quarantine: Quarantine,
     private readonly reports: ImportReportStore,
     private readonly options: ImportTelemetryFileOptions,
@@ -89,7 +84,7 @@ export class ImportTelemetryFile {
     const rejected = new RejectedLines(this.quarantine, uploadSourcePosition(bucket, key), eventTime, this.partSize);
     const counts = { linesRead: 0, blankLines: 0, readingsSent: 0, summariesWritten: 0 };
     let records: TelemetryRecord[] = [];
-    let items: ImportedSummaryItem[] = [];
+    let items: ImportedMinuteSummary[] = [];
     let pending = 0;
 
     const flush = async (): Promise<void> => {
@@ -102,7 +97,7 @@ export class ImportTelemetryFile {
           throw new StreamEntriesRefusedError(key, outcome.rejected.length, `${first.errorCode}: ${first.errorMessage}`);
         }
       }
-      if (items.length > 0) counts.summariesWritten += (await this.summaries.putAll(this.options.summaryTable, items)).written;
+      if (items.length > 0) counts.summariesWritten += (await this.summaries.putImported(items)).written;
       records = [];
       items = [];
       pending = 0;
@@ -121,7 +116,8 @@ export class ImportTelemetryFile {
       durationMs: this.clock() - startedAt,
     });
 
-    for await (const line of this.source.openLines(bucket, key)) {
+    const file = await this.source.open(bucket, key);
+    for await (const line of splitLines(file.gzipped ? gunzipChunks(file.bytes) : file.bytes)) {
       const lineNumber = ++counts.linesRead;
       if (isInvalidUtf8Line(line)) {
         await rejected.add({ code: 'INVALID_UTF8', reason: 'line is not valid UTF-8', line: lineNumber, raw: line.invalidUtf8 });

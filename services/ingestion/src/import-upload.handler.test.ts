@@ -2,21 +2,21 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Event } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { InMemoryQuarantine, InMemoryTelemetryStream } from '@wildrydes/adapters';
-import { loadEvent } from './events/load-event';
-import { InMemoryImportReportStore } from './in-memory-import-report-store';
-import { InMemoryItemBatchWriter } from './in-memory-item-batch-writer';
-import { InMemoryUploadedFileSource } from './in-memory-uploaded-file-source';
+import { InMemoryQuarantine, InMemoryTelemetryStream } from '@wildrydes/test-kit';
+import { loadEvent } from '@wildrydes/test-kit';
+import { InMemoryImportReportStore } from '@wildrydes/test-kit';
+import { InMemoryImportedSummaryStore } from '@wildrydes/test-kit';
+import { InMemoryUploadedFileSource } from '@wildrydes/test-kit';
 import { createImportUploadHandler, decodeS3EventKey } from './import-upload.handler';
 import { ImportTelemetryFile } from './import-telemetry-file.use-case';
-import { gzipped, ndjson, readingLines, shadowfaxSummaryLines } from './telemetry-file.mother';
+import { gzipped, ndjson, readingLines, shadowfaxSummaryLines } from '@wildrydes/test-kit';
 
 const setup = () => {
   const source = new InMemoryUploadedFileSource();
   const stream = new InMemoryTelemetryStream();
-  const table = new InMemoryItemBatchWriter();
+  const table = new InMemoryImportedSummaryStore();
   const reports = new InMemoryImportReportStore();
-  const importTelemetryFile = new ImportTelemetryFile(source, stream, table, new InMemoryQuarantine(), reports, { summaryTable: 'UnicornSensorData' });
+  const importTelemetryFile = new ImportTelemetryFile(source, stream, table, new InMemoryQuarantine(), reports, {});
   const handler = createImportUploadHandler({
     importTelemetryFile,
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
@@ -31,7 +31,7 @@ describe('import-upload handler', () => {
     source.put('wildrydes-data', 'uploads/shadowfax-2016-02-12.json', ndjson(shadowfaxSummaryLines()));
     const result = await handler(loadEvent<S3Event>('s3/object-created-put.json'));
     expect(result.imported).toEqual([expect.objectContaining({ key: 'uploads/shadowfax-2016-02-12.json', summariesWritten: 1440, eventTime: '2026-11-22T10:05:00.000Z' })]);
-    expect(table.items('UnicornSensorData')).toHaveLength(1440);
+    expect(table.items()).toHaveLength(1440);
     expect(reports.keys()).toEqual(['reports/shadowfax-2016-02-12.json.json']);
   });
 

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Event } from 'aws-lambda';
-import type { ImportReport } from './import-report';
+import type { ImportReport } from '@wildrydes/domain';
 import { isUploadKey, type ImportTelemetryFile } from './import-telemetry-file.use-case';
 
 export interface ImportUploadHandlerDependencies {

@@ -1,4 +1,5 @@
 import { DEFAULT_READING_LIMITS, parseStatusTime, type Rejection } from '@wildrydes/domain';
+import type { ImportedMinuteSummary } from '@wildrydes/domain';
 
 /**
  * Why a line is not a minute summary. `NOT_A_SUMMARY` means it does not even try to be one (it holds none of
@@ -21,17 +22,8 @@ export type SummaryRejectionCode = (typeof SUMMARY_REJECTION_CODES)[number];
 /** The domain's Rejection, with this validator's codes. */
 export type SummaryRejection = Omit<Rejection, 'code'> & { readonly code: SummaryRejectionCode };
 
-/** A line in the workshop's minute-summary file shape (`shadowfax-2016-02-12.json`). */
-export interface MinuteSummaryLine {
-  readonly Name: string;
-  /** As given in the file (the workshop's `YYYY-MM-DD HH:MM:SS.mmm`, or ISO 8601 with a zone). */
-  readonly StatusTime: string;
-  readonly Distance: number;
-  readonly MinMagicPoints: number;
-  readonly MaxMagicPoints: number;
-  readonly MinHealthPoints: number;
-  readonly MaxHealthPoints: number;
-}
+/** A line in the workshop's minute-summary file shape: the imported summary without where it came from. */
+export type MinuteSummaryLine = Omit<ImportedMinuteSummary, 'ImportedFrom'>;
 
 const POINTS = ['MinMagicPoints', 'MaxMagicPoints', 'MinHealthPoints', 'MaxHealthPoints'] as const;
 const FIELDS = ['Name', 'StatusTime', 'Distance', ...POINTS] as const;

@@ -2,10 +2,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { InMemoryQuarantine, InMemoryTelemetryStream } from '@wildrydes/adapters';
+import { InMemoryQuarantine, InMemoryTelemetryStream } from '@wildrydes/test-kit';
 import type { TelemetryStream } from '@wildrydes/domain';
 import { AcceptTelemetry } from './accept-telemetry.use-case';
-import { loadEvent } from './events/load-event';
+import { loadEvent } from '@wildrydes/test-kit';
 import { createPostTelemetryHandler } from './post-telemetry.handler';
 
 const setup = (maxBodyBytes = 1_048_576, stream: TelemetryStream = new InMemoryTelemetryStream()) => {

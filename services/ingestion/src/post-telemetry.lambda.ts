@@ -1,8 +1,7 @@
-import { createAwsClients } from '@wildrydes/adapters';
 import { INGESTION_TOKENS, createIngestionContainer } from './composition-root';
 import { readIngestionConfig } from './ingestion.config';
 import type { createPostTelemetryHandler } from './post-telemetry.handler';
 
 /** Lambda entry for `POST /telemetry` (API Gateway HTTP API, payload format 2.0). */
-const container = createIngestionContainer(readIngestionConfig(process.env), createAwsClients());
+const container = createIngestionContainer(readIngestionConfig(process.env));
 export const handler = container.get<ReturnType<typeof createPostTelemetryHandler>>(INGESTION_TOKENS.PostTelemetryHandler);

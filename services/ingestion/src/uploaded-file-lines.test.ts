@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { gunzipChunks, splitLines } from './uploaded-file-lines';
-import type { UploadedLine } from './uploaded-file-source.port';
+import type { UploadedLine } from './uploaded-file-lines';
 
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);

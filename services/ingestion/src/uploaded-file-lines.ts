@@ -1,7 +1,19 @@
 import { isUtf8 } from 'node:buffer';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { UploadedLine } from './uploaded-file-source.port';
+
+/** A line of an uploaded file whose bytes are not valid UTF-8: kept (lossily decoded) so it can be quarantined. */
+export interface InvalidUtf8Line {
+  readonly invalidUtf8: string;
+}
+
+/**
+ * One line of an uploaded file, without its line break (`\n` or `\r\n`). Every physical line is yielded, blank
+ * ones included, so the n-th item is line n.
+ */
+export type UploadedLine = string | InvalidUtf8Line;
+
+export const isInvalidUtf8Line = (line: UploadedLine): line is InvalidUtf8Line => typeof line !== 'string';
 
 /**
  * Longest line kept, in bytes. Anything longer is cut here (the rest of the line is skipped unread into memory),

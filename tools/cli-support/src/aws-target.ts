@@ -1,4 +1,5 @@
-import { createAwsClients, readLocalEndpoints, type AwsClientEndpoints, type AwsClients } from '@wildrydes/adapters';
+import { createAwsClients, type AwsClientEndpoints, type AwsClients } from '@wildrydes/adapters/clients';
+import { readLocalEndpoints } from '@wildrydes/local-aws';
 
 export interface TargetOptions {
   /** Endpoints from `.wildrydes/local.json` (or `endpointsFile`). */

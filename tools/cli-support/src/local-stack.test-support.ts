@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAwsClients, KinesisStreamReader, provisionResources, startLocalRuntime, type AwsClients, type LocalRuntime, type StreamRecord } from '@wildrydes/adapters';
+import { createAwsClients, type AwsClients } from '@wildrydes/adapters/clients';
+import { KinesisStreamReader, type StreamRecord } from '@wildrydes/adapters/kinesis';
+import { provisionResources, startLocalRuntime, type LocalRuntime } from '@wildrydes/local-aws';
 
 export interface TestStack {
   readonly runtime: LocalRuntime;

@@ -8,7 +8,8 @@
  * Exit codes: 0 done (or Ctrl-C, --max, --timeout), 1 fatal error (one line on stderr), 2 bad flags.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { followSqsAlerts, KinesisStreamReader } from '@wildrydes/adapters';
+import { followSqsAlerts } from '@wildrydes/adapters/sqs';
+import { KinesisStreamReader } from '@wildrydes/adapters/kinesis';
 import { resolveTarget, type Target, describeFatalError, onStopSignals, runMain } from '@wildrydes/cli-support';
 import { parseConsumerCommandLine, UsageError, type ConsumerOptions } from './consumer-options';
 import { layoutJson, splitRecord } from './json-text';

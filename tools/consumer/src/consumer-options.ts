@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { compileEventPattern, InvalidEventPatternError, type ReadFrom } from '@wildrydes/adapters';
+import { compileEventPattern, InvalidEventPatternError } from '@wildrydes/adapters/eventbridge';
+import { type ReadFrom } from '@wildrydes/adapters/kinesis';
 import { RESOURCE_NAMES, UNICORN_ALERT } from '@wildrydes/domain';
 import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, wholeNumberArgument } from '@wildrydes/cli-support';
 

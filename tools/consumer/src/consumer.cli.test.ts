@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventBridgeAlertPublisher, KinesisTelemetryStream } from '@wildrydes/adapters';
+import { EventBridgeAlertPublisher } from '@wildrydes/adapters/eventbridge';
+import { KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import { createAlert, RESOURCE_NAMES } from '@wildrydes/domain';
 import { eventually, killRunningClis, runCli, startCli, startTestStack, type TestStack } from '@wildrydes/cli-support';
 

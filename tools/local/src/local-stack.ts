@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import {
-  FileCheckpointStore, InMemoryCheckpointStore, KinesisEventSourceMapping, S3Quarantine, createAwsClients, provisionResources, startLocalEventBridge,
-  startLocalRuntime, type AwsClients, type CheckpointStore, type LocalEventBridge, type LocalRuntime,
-} from '@wildrydes/adapters';
+import { FileCheckpointStore, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, startLocalEventBridge, startLocalRuntime, type CheckpointStore, type LocalEventBridge, type LocalRuntime } from '@wildrydes/local-aws';
+import { S3Quarantine } from '@wildrydes/adapters/s3';
+import { createAwsClients, type AwsClients } from '@wildrydes/adapters/clients';
 import { RESOURCE_NAMES, UNICORN_ALERT_EVENT_PATTERN, parseUnicornAlert, type Quarantine, type QuarantinedRecord, type UnicornAlert } from '@wildrydes/domain';
 import { AGGREGATION_TOKENS, createAggregationContainer, readAggregationConfig } from '@wildrydes/aggregation';
 import { ARCHIVAL_TOKENS, ARCHIVE_ALERTS_RULE, createArchivalContainer, readArchivalConfig } from '@wildrydes/archival';
@@ -75,14 +74,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (level === 'warn' || level === 'error') console.error(`[${level}] ${message}${fields ? ' ' + JSON.stringify(fields) : ''}`);
     });
 
-    const health = createHealthContainer(readHealthConfig(env), clients);
-    const aggregation = createAggregationContainer(readAggregationConfig(env), clients);
+    const health = createHealthContainer(readHealthConfig(env), clients.connection);
+    const aggregation = createAggregationContainer(readAggregationConfig(env), clients.connection);
     const archivalConfig = readArchivalConfig(env);
     // One quarantine for the two services that keep rejects, counting what it keeps for the status line.
     const quarantine = new CountingQuarantine(new S3Quarantine(clients.s3, archivalConfig.dataBucket));
-    const archival = createArchivalContainer(archivalConfig, clients, { quarantine });
+    const archival = createArchivalContainer(archivalConfig, clients.connection, { quarantine });
     const ingestionConfig = readIngestionConfig(env);
-    const ingestion = createIngestionContainer(ingestionConfig, clients, { quarantine });
+    const ingestion = createIngestionContainer(ingestionConfig, clients.connection, { quarantine });
 
     const checkpoints = (name: string): CheckpointStore =>
       options.dataDir === undefined ? new InMemoryCheckpointStore() : new FileCheckpointStore(join(options.dataDir, 'checkpoints', name));

@@ -6,15 +6,8 @@
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  createAwsClients,
-  LOCAL_DEFAULT_PORTS,
-  LOCAL_PORT_ENV_VARS,
-  portsFromBase,
-  provisionResources,
-  startLocalRuntime,
-  type LocalRuntime,
-} from '@wildrydes/adapters';
+import { createAwsClients } from '@wildrydes/adapters/clients';
+import { LOCAL_DEFAULT_PORTS, LOCAL_PORT_ENV_VARS, portsFromBase, provisionResources, startLocalRuntime, type LocalRuntime } from '@wildrydes/local-aws';
 
 const STARTUP_BUDGET_MS = 5_000;
 
@@ -94,7 +87,8 @@ function printBanner(
       `  ${cliPrefix} --endpoint-url ${endpoints.dynamodb} dynamodb list-tables`,
       `  ${cliPrefix} --endpoint-url ${endpoints.s3} s3 ls`,
       '  SDK (TypeScript):',
-      "    import { createAwsClients, readLocalEndpoints } from '@wildrydes/adapters';",
+      "    import { createAwsClients } from '@wildrydes/adapters/clients';",
+      "    import { readLocalEndpoints } from '@wildrydes/local-aws';",
       "    import { ListStreamsCommand } from '@aws-sdk/client-kinesis';",
       '    const { kinesis } = createAwsClients(await readLocalEndpoints());',
       '    console.log(await kinesis.send(new ListStreamsCommand({})));',

@@ -7,7 +7,7 @@
  *   npm start -- [--unicorns N] [--seed S] [--duration 10m] [--data-dir DIR]
  */
 import { parseArgs } from 'node:util';
-import { KinesisStreamReader, KinesisTelemetryStream } from '@wildrydes/adapters';
+import { KinesisStreamReader, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import { parseDuration } from '@wildrydes/cli-support';
 import { FleetSimulation, RESOURCE_NAMES, type UnicornAlert } from '@wildrydes/domain';
 import { startLocalStack } from './local-stack';

@@ -6,7 +6,7 @@
  *
  * Exit codes: 0 done or stopped with Ctrl-C, 1 fatal error (one line on stderr), 2 bad flags.
  */
-import { KinesisTelemetryStream } from '@wildrydes/adapters';
+import { KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import { FleetSimulation, unicornName, type FleetScenarios, type SimulatedRecord } from '@wildrydes/domain';
 import { resolveTarget, type Target, describeFatalError, onStopSignals, runMain } from '@wildrydes/cli-support';
 import { produce } from './produce';

@@ -9,7 +9,8 @@
  */
 import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { AthenaQueryEngine, DuckDbQueryEngine, readLocalEndpoints } from '@wildrydes/adapters';
+import { AthenaQueryEngine, DuckDbQueryEngine } from '@wildrydes/adapters/query';
+import { readLocalEndpoints } from '@wildrydes/local-aws';
 import { runMain } from '@wildrydes/cli-support';
 import { InvalidQueryParameterError, RESOURCE_NAMES, WORKSHOP_QUERIES, type QueryEngine } from '@wildrydes/domain';
 import { parseQueryCommandLine, UsageError, type EngineChoice, type QueryOptions } from './query-options';

@@ -1,0 +1,6 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { clientConfig, registered, type AwsConnection } from '../shared/aws-connection';
+
+export function createEventBridgeClient(connection?: AwsConnection): EventBridgeClient {
+  return registered(connection, 'eventbridge', new EventBridgeClient(clientConfig(connection, 'eventbridge')));
+}

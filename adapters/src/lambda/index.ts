@@ -1,3 +1,0 @@
-export * from './kinesis-event-readings';
-export * from './kinesis-event.mother';
-export * from './service-settings';

@@ -1,2 +1,0 @@
-export { InMemorySummaryStore } from './in-memory-summary-store';
-export { InMemoryHealthStore } from './in-memory-health-store';

@@ -1,0 +1,20 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ImportReport } from '@wildrydes/domain';
+import type { ImportReportStore } from '@wildrydes/domain';
+
+/** Import reports as plain, indented JSON objects (one PutObject each), readable in the console or with `aws s3 cp`. */
+export class S3ImportReportStore implements ImportReportStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async save(key: string, report: ImportReport): Promise<void> {
+    await this.s3.send(new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      Body: Buffer.from(JSON.stringify(report, null, 2) + '\n', 'utf8'),
+      ContentType: 'application/json',
+    }));
+  }
+}

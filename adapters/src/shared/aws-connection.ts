@@ -1,0 +1,44 @@
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+export type AwsServiceName = 'kinesis' | 'dynamodb' | 's3' | 'eventbridge' | 'sqs' | 'athena';
+
+/** What every SDK v3 client shares: it can be destroyed and carries a middleware stack. */
+export interface SdkClient {
+  destroy(): void;
+  readonly middlewareStack: { add: (...args: never[]) => void };
+}
+
+/**
+ * Where a function's SDK clients connect. Without endpoints: real AWS, region and credentials from the usual
+ * provider chain. With endpoints: AWS-compatible servers (the local stack, tests), which check no credentials.
+ */
+export interface AwsConnection {
+  readonly region?: string;
+  readonly endpoints?: Partial<Record<AwsServiceName, string>>;
+  /** Called with every client made through this connection: the local stack meters calls and destroys clients on stop. */
+  readonly onClient?: (client: SdkClient, service: AwsServiceName) => void;
+}
+
+/** The local servers check no credentials, but the SDK refuses to sign without some. */
+const LOCAL_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Port 1 on loopback refuses connections: a service the local stack does not run fails with ECONNREFUSED
+ * instead of reaching real AWS with dummy credentials.
+ */
+const UNREACHABLE_LOCAL_ENDPOINT = 'http://127.0.0.1:1';
+
+/** Region, endpoint and credentials for one service's client. */
+export function clientConfig(connection: AwsConnection | undefined, service: AwsServiceName): {
+  region?: string; endpoint?: string; credentials?: AwsCredentialIdentity;
+} {
+  const region = connection?.region === undefined ? {} : { region: connection.region };
+  if (connection?.endpoints === undefined) return region;
+  return { ...region, endpoint: connection.endpoints[service] ?? UNREACHABLE_LOCAL_ENDPOINT, credentials: LOCAL_CREDENTIALS };
+}
+
+/** Hands a new client to the connection's observer and returns it. */
+export function registered<T extends SdkClient>(connection: AwsConnection | undefined, service: AwsServiceName, client: T): T {
+  connection?.onClient?.(client, service);
+  return client;
+}

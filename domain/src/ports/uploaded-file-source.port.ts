@@ -1,0 +1,10 @@
+/** An uploaded object's bytes, streamed, and whether they are gzipped (a `.gz` key or `Content-Encoding: gzip`). */
+export interface UploadedFile {
+  readonly bytes: AsyncIterable<Uint8Array>;
+  readonly gzipped: boolean;
+}
+
+/** Opens uploaded objects for reading; a file of any size is streamed, never held whole in memory. */
+export interface UploadedFileSource {
+  open(bucket: string, key: string): Promise<UploadedFile>;
+}

@@ -1,0 +1,3 @@
+export * from './kinesis-event-readings';
+export * from './kinesis-batch-handler';
+export * from './service-settings';

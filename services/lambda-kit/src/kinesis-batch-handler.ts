@@ -1,0 +1,42 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { batchItemFailures, decodeKinesisEvent, type DecodedKinesisEvent } from './kinesis-event-readings';
+
+/** What every stream handler is given besides its use case. */
+export interface HandlerTools {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock: () => number;
+}
+
+/** What one batch came to: counts for the metrics, and the records to redeliver (none: the whole batch is done). */
+export interface BatchOutcome {
+  readonly counts: Readonly<Record<string, number>>;
+  readonly failedSequenceNumbers?: Iterable<string>;
+}
+
+/**
+ * The one skeleton of every Kinesis handler: decode (bad records become quarantine entries, never failures),
+ * run the batch, publish its counts, and answer with the records to redeliver (ReportBatchItemFailures). An
+ * unexpected error is logged and thrown, so the mapping retries or bisects the batch.
+ */
+export function kinesisBatchHandler(
+  tools: HandlerTools,
+  processBatch: (decoded: DecodedKinesisEvent, event: KinesisStreamEvent) => Promise<BatchOutcome>,
+) {
+  return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+    const decoded = decodeKinesisEvent(event, tools.clock());
+    try {
+      const outcome = await processBatch(decoded, event);
+      tools.metrics.addMetric('RecordsRejected', MetricUnit.Count, decoded.quarantined.length);
+      for (const [name, value] of Object.entries(outcome.counts)) tools.metrics.addMetric(name, MetricUnit.Count, value);
+      return batchItemFailures(outcome.failedSequenceNumbers ?? []);
+    } catch (error) {
+      tools.logger.error('batch failed; the mapping will retry it', error as Error);
+      throw error;
+    } finally {
+      tools.metrics.publishStoredMetrics();
+    }
+  };
+}

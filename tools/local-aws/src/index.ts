@@ -1,0 +1,3 @@
+export * from './runtime/index';
+export * from './eventbridge/index';
+export * from './event-source-mapping/index';
