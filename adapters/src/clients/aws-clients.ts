@@ -7,7 +7,7 @@ import { createDynamoDbClient, createDynamoDbDocumentClient } from '../dynamodb/
 import { createEventBridgeClient } from '../eventbridge/eventbridge-client';
 import { createKinesisClient } from '../kinesis/kinesis-client';
 import { createS3Client } from '../s3/s3-client';
-import type { AwsConnection, SdkClient } from '../shared/aws-connection';
+import type { AwsConnection, SdkClient } from '../sdk/aws-connection';
 
 /** Every client a tool may need (the CLIs, the local stack). A Lambda builds only its own, in its composition root. */
 export interface AwsClients {

@@ -1,5 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunk, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, retryUnprocessed, type BackoffEnvironment, type BackoffPolicy } from '../shared/capped-backoff';
+import { chunk, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, retryUnprocessed, type BackoffEnvironment, type BackoffPolicy } from '../sdk/capped-backoff';
 import { DynamoDbReadError } from './dynamodb.errors';
 
 /** BatchGetItem's limit of keys per call. */

@@ -3,7 +3,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BackoffEnvironment } from '../shared/capped-backoff';
+import type { BackoffEnvironment } from '../sdk/capped-backoff';
 import { DynamoDbBatchWriter } from './dynamodb-batch-writer';
 import { DynamoDbInvalidItemError, DynamoDbWriteError } from './dynamodb.errors';
 

@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunk, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, retryUnprocessed, type BackoffEnvironment, type BackoffPolicy } from '../shared/capped-backoff';
+import { chunk, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, retryUnprocessed, type BackoffEnvironment, type BackoffPolicy } from '../sdk/capped-backoff';
 import { forEachConcurrently } from './bounded-concurrency';
 import { DynamoDbInvalidItemError, DynamoDbWriteError } from './dynamodb.errors';
 

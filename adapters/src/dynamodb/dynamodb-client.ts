@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientConfig, registered, type AwsConnection } from '../shared/aws-connection';
+import { clientConfig, registered, type AwsConnection } from '../sdk/aws-connection';
 
 export function createDynamoDbClient(connection?: AwsConnection): DynamoDBClient {
   return registered(connection, 'dynamodb', new DynamoDBClient(clientConfig(connection, 'dynamodb')));

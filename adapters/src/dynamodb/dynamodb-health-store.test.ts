@@ -4,7 +4,7 @@ import type { UnicornHealthState } from '@wildrydes/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BackoffEnvironment } from '../shared/capped-backoff';
+import type { BackoffEnvironment } from '../sdk/capped-backoff';
 import { DynamoDbHealthStore } from './dynamodb-health-store';
 import { DynamoDbInvalidItemError, DynamoDbReadError } from './dynamodb.errors';
 import { toHealthItem } from './health-item.mapper';

@@ -1,6 +1,6 @@
 import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RESOURCE_NAMES, type ApplyOutcome, type HealthChange, type HealthStore, type StoredHealth } from '@wildrydes/domain';
-import { DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, type BackoffEnvironment, type BackoffPolicy } from '../shared/capped-backoff';
+import { DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, type BackoffEnvironment, type BackoffPolicy } from '../sdk/capped-backoff';
 import { batchGetItems } from './batch-get-items';
 import { forEachConcurrently } from './bounded-concurrency';
 import { isConditionalCheckFailed } from './dynamodb.errors';

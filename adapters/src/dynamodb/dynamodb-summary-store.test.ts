@@ -4,7 +4,7 @@ import { partialsFromReadings, WINDOW_MS, type MinutePartial, type Reading } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BackoffEnvironment } from '../shared/capped-backoff';
+import type { BackoffEnvironment } from '../sdk/capped-backoff';
 import { DynamoDbSummaryStore } from './dynamodb-summary-store';
 import { DynamoDbMergeConflictError } from './dynamodb.errors';
 import { toSummaryItem } from './summary-item.mapper';

@@ -3,7 +3,7 @@ import {
   mergeAll, mergePartials, RESOURCE_NAMES, type MergedWindow, type MinutePartial, type PendingQuery, type PendingWindow,
   type SummaryStore,
 } from '@wildrydes/domain';
-import { backoffDelayMs, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, type BackoffEnvironment, type BackoffPolicy } from '../shared/capped-backoff';
+import { backoffDelayMs, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, type BackoffEnvironment, type BackoffPolicy } from '../sdk/capped-backoff';
 import { batchGetItems } from './batch-get-items';
 import { versionedPut } from './versioned-put';
 import { forEachConcurrently } from './bounded-concurrency';

@@ -3,7 +3,7 @@ import { createAlert, type UnicornAlert } from '@wildrydes/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BackoffEnvironment } from '../shared/capped-backoff';
+import type { BackoffEnvironment } from '../sdk/capped-backoff';
 import { AlertPublishError } from '@wildrydes/domain';
 import { EventBridgeAlertPublisher } from './eventbridge-alert-publisher';
 

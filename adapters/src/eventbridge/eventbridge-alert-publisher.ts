@@ -7,7 +7,7 @@ import {
   retryUnprocessed,
   type BackoffEnvironment,
   type BackoffPolicy,
-} from '../shared/capped-backoff';
+} from '../sdk/capped-backoff';
 import { AlertPublishError, type AlertPublishFailure } from '@wildrydes/domain';
 
 /** PutEvents takes at most 10 entries. Alerts are ~0.5 KB, so the 256 KB request limit is never near. */

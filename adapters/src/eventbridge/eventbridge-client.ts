@@ -1,5 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { clientConfig, registered, type AwsConnection } from '../shared/aws-connection';
+import { clientConfig, registered, type AwsConnection } from '../sdk/aws-connection';
 
 export function createEventBridgeClient(connection?: AwsConnection): EventBridgeClient {
   return registered(connection, 'eventbridge', new EventBridgeClient(clientConfig(connection, 'eventbridge')));

@@ -3,7 +3,7 @@ import type { TelemetryRecord } from '@wildrydes/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BackoffEnvironment } from '../shared/capped-backoff';
+import type { BackoffEnvironment } from '../sdk/capped-backoff';
 import { KINESIS_LIMITS } from '@wildrydes/domain';
 import { KinesisTelemetryStream } from './kinesis-telemetry-stream';
 

@@ -6,7 +6,7 @@ import {
   retryUnprocessed,
   type BackoffEnvironment,
   type BackoffPolicy,
-} from '../shared/capped-backoff';
+} from '../sdk/capped-backoff';
 import { localRejection, putRecordsBatches, RETRYABLE_CALL_ERRORS, RETRYABLE_ENTRY_ERRORS } from '@wildrydes/domain';
 
 export interface KinesisTelemetryStreamOptions {

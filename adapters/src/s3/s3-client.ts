@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { clientConfig, registered, type AwsConnection } from '../shared/aws-connection';
+import { clientConfig, registered, type AwsConnection } from '../sdk/aws-connection';
 
 /** An S3 client. Against a local endpoint: path-style addressing and checksums only when required (see below). */
 export function createS3Client(connection?: AwsConnection): S3Client {
