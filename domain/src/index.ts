@@ -1,4 +1,5 @@
 export * from './resources/resource-names';
+export * from './resources/stream-mappings';
 export * from './time/status-time';
 export * from './reading/reading';
 export * from './reading/reading-limits';

@@ -1,7 +1,8 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
+import { STREAM_MAPPINGS } from '@wildrydes/domain';
 import { addKinesisMapping, failureQueue } from './kinesis-mapping';
 import { ServiceFunction, useStream, useTable } from './service-function';
 
@@ -29,13 +30,6 @@ export class WildRydesAggregationStack extends Stack {
       'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
     ]);
     useStream(this.aggregateMinutes, props.summaryStream, 'SUMMARY_STREAM_NAME', ['kinesis:PutRecords']);
-    addKinesisMapping(this.aggregateMinutes, props.telemetryStream, {
-      batchSize: 1000,
-      // Long window: every batch rewrites the summary item of each (unicorn, minute) it touches and re-emits it on
-      // wildrydes-summary. A unicorn sends one reading a second, so 20 s gathers ~20 of its readings into one
-      // rewrite instead of ~4 with 5 s: fewer write units and summary records, for a summary that is per minute anyway.
-      maxBatchingWindow: Duration.seconds(20),
-      onFailure: failures,
-    });
+    addKinesisMapping(this.aggregateMinutes, props.telemetryStream, { settings: STREAM_MAPPINGS.aggregation, onFailure: failures });
   }
 }

@@ -1,4 +1,4 @@
-import { RESOURCE_NAMES, UNICORN_ALERT_EVENT_PATTERN } from '@wildrydes/domain';
+import { RESOURCE_NAMES, UNICORN_ALERT_EVENT_PATTERN, STREAM_MAPPINGS } from '@wildrydes/domain';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -62,13 +62,7 @@ export class WildRydesArchivalStack extends Stack {
       description: 'Wild Rydes archival: readings on wildrydes -> gzip NDJSON under raw/ (refused ones under rejected/)',
     });
     useBucket(this.archiveReadings, props.dataBucket, 'DATA_BUCKET_NAME', [{ actions: ['s3:PutObject'], prefixes: ['raw/', 'rejected/'] }]);
-    addKinesisMapping(this.archiveReadings, props.telemetryStream, {
-      batchSize: 1000,
-      // Long window: each batch becomes objects in S3, so 20 s makes fewer, larger objects (fewer PUT requests, fewer
-      // files for Athena to open per query) than 5 s. The archive is the cold path; nobody waits on it.
-      maxBatchingWindow: Duration.seconds(20),
-      onFailure: failures,
-    });
+    addKinesisMapping(this.archiveReadings, props.telemetryStream, { settings: STREAM_MAPPINGS.archival, onFailure: failures });
 
     this.archiveAlert = new ServiceFunction(this, 'ArchiveAlert', {
       service: 'archival',

@@ -5,6 +5,7 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Construct } from 'constructs';
+import { STREAM_MAPPINGS } from '@wildrydes/domain';
 import { addKinesisMapping, failureQueue } from './kinesis-mapping';
 import { ServiceFunction, useEventBus, useTable } from './service-function';
 
@@ -35,13 +36,7 @@ export class WildRydesHealthStack extends Stack {
     // BatchGetItem loads the batch's unicorns, PutItem writes each transition (conditional on Version).
     useTable(this.trackHealth, props.healthTable, 'HEALTH_TABLE_NAME', ['dynamodb:BatchGetItem', 'dynamodb:PutItem']);
     useEventBus(this.trackHealth, props.eventBus, 'EVENT_BUS_NAME', ['events:PutEvents']);
-    addKinesisMapping(this.trackHealth, props.telemetryStream, {
-      batchSize: 500,
-      // Short window: alerts are the "now" path, so a reading waits at most 5 s for its batch. Health writes only on
-      // transitions, so a shorter window costs invocations, not table writes.
-      maxBatchingWindow: Duration.seconds(5),
-      onFailure: failures,
-    });
+    addKinesisMapping(this.trackHealth, props.telemetryStream, { settings: STREAM_MAPPINGS.health, onFailure: failures });
 
     this.detectSilence = new ServiceFunction(this, 'DetectSilence', {
       service: 'health',

@@ -5,6 +5,7 @@ import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import type { StreamMappingSettings } from '@wildrydes/domain';
 import type { ServiceFunction, ServiceName } from './service-function';
 
 /**
@@ -28,21 +29,15 @@ export function failureQueue(scope: Construct, service: ServiceName): sqs.Queue 
 }
 
 export interface KinesisMappingProps {
-  /** Records per invocation (Kinesis allows up to 10,000). */
-  readonly batchSize: number;
-  /** How long Lambda gathers records before invoking (at most 300 s). Why each service picks its window is said where it does. */
-  readonly maxBatchingWindow: Duration;
+  /** Batch size, batching window, retries and record age: the service's row of the domain's STREAM_MAPPINGS. */
+  readonly settings: StreamMappingSettings;
   /** Where failed batches' metadata goes. */
   readonly onFailure: sqs.IQueue;
-  /** Retries of a failing batch after bisecting; default 5. Bounded, so a poison record cannot stall its shard for the whole retention. */
-  readonly retryAttempts?: number;
-  /** Records older than this are sent to `onFailure` instead of processed; default 1 hour (well inside the stream's 24 h). */
-  readonly maxRecordAge?: Duration;
 }
 
 /**
- * The event source mapping of a stream handler. The handlers return `batchItemFailures` (Powertools'
- * `processPartialResponse`), so:
+ * The event source mapping of a stream handler. The handlers return `batchItemFailures` (the lambda kit's
+ * `kinesisBatchHandler`), so:
  * - `reportBatchItemFailures`: Lambda retries from the first failed record only, never the records before it;
  * - `bisectBatchOnError`: a batch whose invocation fails as a whole is split in halves until the bad record is alone;
  * - bounded `retryAttempts` and `maxRecordAge`: a record that keeps failing is given up and its position sent to the
@@ -55,12 +50,12 @@ export interface KinesisMappingProps {
 export function addKinesisMapping(fn: ServiceFunction, stream: kinesis.IStream, props: KinesisMappingProps): KinesisEventSource {
   const source = new KinesisEventSource(stream, {
     startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-    batchSize: props.batchSize,
-    maxBatchingWindow: props.maxBatchingWindow,
+    batchSize: props.settings.batchSize,
+    maxBatchingWindow: Duration.seconds(props.settings.maxBatchingWindowSeconds),
     reportBatchItemFailures: true,
     bisectBatchOnError: true,
-    retryAttempts: props.retryAttempts ?? 5,
-    maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
+    retryAttempts: props.settings.retryAttempts,
+    maxRecordAge: Duration.seconds(props.settings.maxRecordAgeSeconds),
     onFailure: new SqsDlq(props.onFailure),
   });
   fn.function.addEventSource(source);

@@ -1,5 +1,5 @@
 import { ServiceSettings, type Environment } from '@wildrydes/lambda-kit';
-import { RESOURCE_NAMES, healthPolicy, type HealthPolicy } from '@wildrydes/domain';
+import { DEFAULT_HEALTH_POLICY, RESOURCE_NAMES, healthPolicy, type HealthPolicy } from '@wildrydes/domain';
 
 export interface HealthServiceConfig {
   readonly healthTable: string;
@@ -17,10 +17,10 @@ export interface HealthServiceConfig {
 export function readHealthConfig(env: Environment): HealthServiceConfig {
   const settings = new ServiceSettings(env);
   const policy = healthPolicy({
-    warnBelow: settings.number('HEALTH_WARN_BELOW', 100),
-    criticalBelow: settings.number('HEALTH_CRITICAL_BELOW', 50),
-    recoveryMargin: settings.number('HEALTH_RECOVERY_MARGIN', 10, { min: 0 }),
-    silenceAfterMs: settings.number('HEALTH_SILENCE_AFTER_SECONDS', 30, { min: 1 }) * 1000,
+    warnBelow: settings.number('HEALTH_WARN_BELOW', DEFAULT_HEALTH_POLICY.warnBelow),
+    criticalBelow: settings.number('HEALTH_CRITICAL_BELOW', DEFAULT_HEALTH_POLICY.criticalBelow),
+    recoveryMargin: settings.number('HEALTH_RECOVERY_MARGIN', DEFAULT_HEALTH_POLICY.recoveryMargin, { min: 0 }),
+    silenceAfterMs: settings.number('HEALTH_SILENCE_AFTER_SECONDS', DEFAULT_HEALTH_POLICY.silenceAfterMs / 1000, { min: 1 }) * 1000,
   });
   const lastSeenRefreshMs = settings.number('HEALTH_LAST_SEEN_REFRESH_SECONDS', policy.silenceAfterMs / 3000, { min: 0, max: 3600 }) * 1000;
   return {

@@ -4,7 +4,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { FileCheckpointStore, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, startLocalEventBridge, startLocalRuntime, type CheckpointStore, type LocalEventBridge, type LocalRuntime } from '@wildrydes/local-aws';
 import { S3Quarantine } from '@wildrydes/adapters/s3';
 import { createAwsClients, type AwsClients } from '@wildrydes/adapters/clients';
-import { RESOURCE_NAMES, UNICORN_ALERT_EVENT_PATTERN, parseUnicornAlert, type Quarantine, type QuarantinedRecord, type UnicornAlert } from '@wildrydes/domain';
+import { RESOURCE_NAMES, STREAM_MAPPINGS, UNICORN_ALERT_EVENT_PATTERN, parseUnicornAlert, type Quarantine, type QuarantinedRecord, type UnicornAlert } from '@wildrydes/domain';
 import { AGGREGATION_TOKENS, createAggregationContainer, readAggregationConfig } from '@wildrydes/aggregation';
 import { ARCHIVAL_TOKENS, ARCHIVE_ALERTS_RULE, createArchivalContainer, readArchivalConfig } from '@wildrydes/archival';
 import { HEALTH_TOKENS, createHealthContainer, readHealthConfig } from '@wildrydes/health';
@@ -85,16 +85,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const checkpoints = (name: string): CheckpointStore =>
       options.dataDir === undefined ? new InMemoryCheckpointStore() : new FileCheckpointStore(join(options.dataDir, 'checkpoints', name));
-    for (const [functionName, handler] of [
-      ['wildrydes-health', health.get<StreamHandler>(HEALTH_TOKENS.TrackHealthHandler)],
-      ['wildrydes-aggregation', aggregation.get<StreamHandler>(AGGREGATION_TOKENS.AggregateMinutesHandler)],
-      ['wildrydes-archival', archival.get<StreamHandler>(ARCHIVAL_TOKENS.ArchiveReadingsHandler)],
+    for (const [service, handler] of [
+      ['health', health.get<StreamHandler>(HEALTH_TOKENS.TrackHealthHandler)],
+      ['aggregation', aggregation.get<StreamHandler>(AGGREGATION_TOKENS.AggregateMinutesHandler)],
+      ['archival', archival.get<StreamHandler>(ARCHIVAL_TOKENS.ArchiveReadingsHandler)],
     ] as const) {
+      const functionName = `wildrydes-${service}`;
+      const settings = STREAM_MAPPINGS[service];
       const mapping = new KinesisEventSourceMapping({
         kinesis: clients.kinesis, streamName: RESOURCE_NAMES.telemetryStream, functionName, handler,
-        checkpointStore: checkpoints(functionName), startingPosition: 'TRIM_HORIZON', batchSize: 1000,
-        maximumBatchingWindowInSeconds: options.batchingWindowSeconds ?? 1, functionResponseTypes: ['ReportBatchItemFailures'],
-        bisectBatchOnFunctionError: true, maximumRetryAttempts: 5, maximumRecordAgeInSeconds: 3600,
+        checkpointStore: checkpoints(functionName), startingPosition: 'TRIM_HORIZON', batchSize: settings.batchSize,
+        // The deployed windows (up to 20 s) would make the demo sluggish; locally at most 1 s by default.
+        maximumBatchingWindowInSeconds: Math.min(settings.maxBatchingWindowSeconds, options.batchingWindowSeconds ?? 1),
+        functionResponseTypes: ['ReportBatchItemFailures'], bisectBatchOnFunctionError: true,
+        maximumRetryAttempts: settings.retryAttempts, maximumRecordAgeInSeconds: settings.maxRecordAgeSeconds,
         pollIntervalMs: options.pollIntervalMs ?? 1000,
         onFailure: async (failure) => log('error', `${functionName}: records discarded after retries`, { failure }),
         log: (level, message, fields) => log(level, `${functionName}: ${message}`, fields),
