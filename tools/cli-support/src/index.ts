@@ -5,3 +5,4 @@ export * from './fatal-error';
 export * from './cli-process.test-support';
 export * from './local-stack.test-support';
 export * from './cli-runtime';
+export * from './usage-error';

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { compileEventPattern, InvalidEventPatternError } from '@wildrydes/adapters/eventbridge';
 import { type ReadFrom } from '@wildrydes/adapters/kinesis';
 import { RESOURCE_NAMES, UNICORN_ALERT } from '@wildrydes/domain';
-import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, wholeNumberArgument } from '@wildrydes/cli-support';
+import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, wholeNumberArgument, UsageError } from '@wildrydes/cli-support';
 
 export interface ConsumerOptions {
   readonly stream: string;
@@ -21,14 +21,6 @@ export interface ConsumerOptions {
 }
 
 export type ParsedCommandLine = { readonly kind: 'run'; readonly options: ConsumerOptions } | { readonly kind: 'exit'; readonly code: number };
-
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 
 
@@ -124,3 +116,5 @@ export function parseConsumerCommandLine(argv: readonly string[], io: { writeOut
     },
   };
 }
+
+export { UsageError };

@@ -5,41 +5,21 @@
  *   npm run local -- [--data-dir DIR] [--port-base N]
  */
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createAwsClients } from '@wildrydes/adapters/clients';
-import { LOCAL_DEFAULT_PORTS, LOCAL_PORT_ENV_VARS, portsFromBase, provisionResources, startLocalRuntime, type LocalRuntime } from '@wildrydes/local-aws';
+import { runMain } from '@wildrydes/cli-support';
+import { portsFromBase, provisionResources, startLocalRuntime, type LocalRuntime } from '@wildrydes/local-aws';
+import { parseLocalCommandLine } from './local-options';
 
 const STARTUP_BUDGET_MS = 5_000;
 
-const USAGE = `Usage: npm run local -- [--data-dir DIR] [--port-base N]
-
-Starts local Kinesis (kinesalite), DynamoDB (dynalite) and S3 (s3rver) on 127.0.0.1, creates the
-Wild Rydes streams, tables and bucket, writes .wildrydes/local.json, and runs until Ctrl-C.
-
-  --data-dir DIR   keep streams, tables and objects in DIR across restarts (default: in memory)
-  --port-base N    kinesis N, dynamodb N+2, s3 N+3, eventbridge N+4 (default ${LOCAL_DEFAULT_PORTS.kinesis})
-
-Ports one by one: ${Object.values(LOCAL_PORT_ENV_VARS).join(', ')} (0 = any free port).`;
-
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      'data-dir': { type: 'string' },
-      'port-base': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const portBase = values['port-base'];
-  const dataDir = values['data-dir'];
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseLocalCommandLine(argv, { writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  if (parsed.kind === 'exit') return parsed.code;
+  const { portBase, dataDir } = parsed.options;
 
   const t0 = performance.now();
   const runtime = await startLocalRuntime({
-    ...(portBase === undefined ? {} : { ports: portsFromBase(Number(portBase)) }),
+    ...(portBase === undefined ? {} : { ports: portsFromBase(portBase) }),
     ...(dataDir === undefined ? {} : { dataDir }),
     writeEndpointsFile: true,
   });
@@ -130,11 +110,4 @@ function waitForShutdown(runtime: LocalRuntime): Promise<number> {
   });
 }
 
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain('local', main);

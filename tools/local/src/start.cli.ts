@@ -6,67 +6,21 @@
  *
  *   npm start -- [--unicorns N] [--seed S] [--duration 10m] [--data-dir DIR]
  */
-import { parseArgs } from 'node:util';
 import { KinesisStreamReader, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
-import { parseDuration } from '@wildrydes/cli-support';
+import { runMain } from '@wildrydes/cli-support';
 import { FleetSimulation, RESOURCE_NAMES, type UnicornAlert } from '@wildrydes/domain';
+import { parseStartCommandLine } from './local-options';
 import { startLocalStack } from './local-stack';
-
-const USAGE = `Usage: npm start -- [options]
-
-Runs Wild Rydes on this machine: local Kinesis, DynamoDB, S3 and EventBridge on 127.0.0.1, the health,
-aggregation, archival and ingestion services, and a simulated fleet. Ctrl-C stops everything.
-
-  --unicorns N     unicorns in the demo fleet (default 10; 0 runs the services with no fleet)
-  --seed S         seed of the fleet (default: from the clock)
-  --duration D     stop after D (e.g. 90s, 10m); default: until Ctrl-C
-  --data-dir DIR   keep streams, tables, objects and checkpoints in DIR across restarts
-  -h, --help       this text
-
-From another terminal, while it runs: npm run producer -- --local, npm run consumer -- --local,
-npm run query -- --local --named total-distance, curl -X POST http://127.0.0.1:4572/telemetry -d @reading.json`;
-
-class UsageError extends Error {}
-
-function durationOption(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new UsageError(`--duration: "${text}" is not a duration like 90s, 10m or 1h`);
-  return ms;
-}
-
-function parseOptions(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      unicorns: { type: 'string' }, seed: { type: 'string' }, duration: { type: 'string' }, 'data-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  const unicorns = Number(values.unicorns ?? 10);
-  if (!Number.isInteger(unicorns) || unicorns < 0 || unicorns > 100_000) throw new UsageError(`--unicorns: expected a whole number from 0 to 100000, got "${values.unicorns}"`);
-  const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected a whole number, got "${values.seed}"`);
-  return { help: values.help === true, unicorns, seed, durationMs: values.duration === undefined ? undefined : durationOption(values.duration), dataDir: values['data-dir'] };
-}
 
 const formatAlert = (a: UnicornAlert): string => {
   const what = a.vital === null ? a.kind : `${a.kind} ${a.vital} ${a.value} (threshold ${a.threshold})`;
   return `ALERT ${a.severity.padEnd(8)} ${a.name.padEnd(12)} ${what} at ${a.readingTime} UTC`;
 };
 
-async function main(): Promise<number> {
-  let options: ReturnType<typeof parseOptions>;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    console.error(`start: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(USAGE);
-    return 0;
-  }
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseStartCommandLine(argv, { writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) }, Date.now());
+  if (parsed.kind === 'exit') return parsed.code;
+  const { options } = parsed;
   // Lambda publishes metrics as EMF log lines; on a laptop they would drown the console.
   process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
   process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
@@ -139,7 +93,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(`start: ${(error as Error).message}`);
-  process.exit(1);
-});
+runMain('start', main);

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RESOURCE_NAMES, type FleetScenarios, type ProducerFormat } from '@wildrydes/domain';
-import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, wholeNumberArgument } from '@wildrydes/cli-support';
+import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, wholeNumberArgument, UsageError } from '@wildrydes/cli-support';
 
 export type ScenarioName = 'decline' | 'silent' | 'late' | 'duplicate';
 
@@ -27,15 +27,6 @@ export interface ProducerOptions {
 }
 
 export type ParsedCommandLine = { readonly kind: 'run'; readonly options: ProducerOptions } | { readonly kind: 'exit'; readonly code: number };
-
-/** A bad flag value: exit 2 with this message. */
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 
 const rate = (value: string): number => {
@@ -144,3 +135,5 @@ export function toScenarios(values: readonly string[], firstUnicorn: string, poi
   if (poison) scenarios.poisonEvery = 5;
   return scenarios;
 }
+
+export { UsageError };

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { RESOURCE_NAMES, WORKSHOP_QUERIES, type WorkshopQueryName } from '@wildrydes/domain';
-import { parseCommandLine, durationArgument, httpUrlArgument } from '@wildrydes/cli-support';
+import { parseCommandLine, durationArgument, httpUrlArgument, UsageError } from '@wildrydes/cli-support';
 import type { OutputFormat } from './result-format';
 
 export type EngineChoice =
@@ -31,14 +31,6 @@ export interface NamedParams {
 }
 
 export type ParsedCommandLine = { readonly kind: 'run'; readonly options: QueryOptions } | { readonly kind: 'exit'; readonly code: number };
-
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 
 
@@ -129,3 +121,5 @@ export function parseQueryCommandLine(argv: readonly string[], io: { writeOut(s:
     },
   };
 }
+
+export { UsageError };
