@@ -193,7 +193,7 @@ export class WildRydesStatefulStack extends Stack {
       eventBusName: RESOURCE_NAMES.eventBus,
       description: 'Wild Rydes fleet events (unicorn-alert from wildrydes.health).',
     });
-    // A replay buffer, not the record: the health service archives every alert to the data bucket (alerts/).
+    // A replay buffer, not the record: the archival service, through its own rule, archives every alert under alerts/.
     this.eventBus.archive('EventArchive', {
       archiveName: `${RESOURCE_NAMES.eventBus}-events`,
       description: 'Every event on the wildrydes bus, for replay.',

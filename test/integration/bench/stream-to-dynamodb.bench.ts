@@ -5,7 +5,7 @@
  *   (b) decode, then one item per reading with DynamoDbBatchWriter (BatchWriteItem × 25);
  *   (c) decode, partialsFromReadings, DynamoDbSummaryStore.merge (one conditional PutItem per changed window).
  * Prints readings/s end to end and the DynamoDB calls per 1,000 readings. A script, not a test:
- *   cd /work/main && npx tsx --tsconfig tsconfig.json adapters/src/aws/dynamodb/stream-to-dynamodb.bench.ts
+ *   npx tsx --tsconfig tsconfig.json test/integration/bench/stream-to-dynamodb.bench.ts   (from the repository root)
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';

@@ -1,7 +1,7 @@
 /**
  * Start-up benchmark of the local runtime (not a test): median of 5 cold starts to "ports reported", then the
  * time to provision the domain resources, and the time stop() takes.
- * Run: cd /work/main && npx tsx --tsconfig tsconfig.json adapters/src/local/runtime/local-runtime.bench.ts
+ * Run (from the repository root): npx tsx --tsconfig tsconfig.json tools/local-aws/src/runtime/local-runtime.bench.ts
  */
 import { createAwsClients } from '@wildrydes/adapters/clients';
 import { provisionResources } from './provision-resources';

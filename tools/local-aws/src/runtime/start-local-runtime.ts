@@ -19,7 +19,7 @@ import { LOCAL_PORT_ENV_VARS, resolveLocalPorts, type LocalServiceName, type Loc
 export const LOCAL_DEFAULT_HOST = '127.0.0.1';
 export const LOCAL_DEFAULT_REGION = 'us-east-1';
 
-/** What the EventBridge stand-in (adapters/src/local/eventbridge) is started with, in the parent process. */
+/** What the EventBridge stand-in (tools/local-aws/src/eventbridge) is started with, in the parent process. */
 export interface LocalEventBridgeStartOptions {
   readonly host: string;
   readonly port: number;
