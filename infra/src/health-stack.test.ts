@@ -44,10 +44,10 @@ describe('WildRydesHealthStack', () => {
     });
   });
 
-  it('track-health may do exactly: BatchGetItem/PutItem on UnicornHealth, PutEvents on the bus, read wildrydes, report failures', () => {
+  it('track-health may do exactly: BatchGetItem/GetItem/PutItem on UnicornHealth, PutEvents on the bus, read wildrydes, report failures', () => {
     const { stateful, health } = stacks;
     expect(t.grantsOf(health.trackHealth)).toEqual(grantMap(
-      [['dynamodb:BatchGetItem', 'dynamodb:PutItem'], [t.ref(stateful.healthTable.tableArn)]],
+      [['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], [t.ref(stateful.healthTable.tableArn)]],
       [['events:PutEvents'], [t.ref(stateful.eventBus.eventBusArn)]],
       [KINESIS_MAPPING_READ, [t.ref(stateful.telemetryStream.streamArn)]],
       [SQS_DESTINATION, [t.failureQueueArn()]],
@@ -55,10 +55,10 @@ describe('WildRydesHealthStack', () => {
     ));
   });
 
-  it('detect-silence may do exactly: Scan/PutItem on UnicornHealth, PutEvents on the bus, report its failure', () => {
+  it('detect-silence may do exactly: BatchGetItem/Scan/PutItem on UnicornHealth, PutEvents on the bus, report its failure', () => {
     const { stateful, health } = stacks;
     expect(t.grantsOf(health.detectSilence)).toEqual(grantMap(
-      [['dynamodb:Scan', 'dynamodb:PutItem'], [t.ref(stateful.healthTable.tableArn)]],
+      [['dynamodb:BatchGetItem', 'dynamodb:Scan', 'dynamodb:PutItem'], [t.ref(stateful.healthTable.tableArn)]],
       [['events:PutEvents'], [t.ref(stateful.eventBus.eventBusArn)]],
       [SQS_DESTINATION, [t.failureQueueArn()]],
       t.logWrites(health.detectSilence),

@@ -33,8 +33,9 @@ export class WildRydesHealthStack extends Stack {
       entry: 'track-health.lambda.ts',
       description: 'Wild Rydes health: readings on wildrydes -> UnicornHealth transitions and unicorn-alert events',
     });
-    // BatchGetItem loads the batch's unicorns, PutItem writes each transition (conditional on Version).
-    useTable(this.trackHealth, props.healthTable, 'HEALTH_TABLE_NAME', ['dynamodb:BatchGetItem', 'dynamodb:PutItem']);
+    // BatchGetItem loads unicorns the instance has not seen, GetItem its shard's last-seen record; PutItem writes each
+    // transition and the shard's record (conditional on Version).
+    useTable(this.trackHealth, props.healthTable, 'HEALTH_TABLE_NAME', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
     useEventBus(this.trackHealth, props.eventBus, 'EVENT_BUS_NAME', ['events:PutEvents']);
     addKinesisMapping(this.trackHealth, props.telemetryStream, { settings: STREAM_MAPPINGS.health, onFailure: failures });
 
@@ -44,8 +45,9 @@ export class WildRydesHealthStack extends Stack {
       description: 'Wild Rydes health: once a minute, unicorns unseen for the silence threshold -> unicorn-alert',
       memorySize: 256,
     });
-    // Scan finds unicorns not silent and unseen since the threshold; PutItem marks each one silent (conditional).
-    useTable(this.detectSilence, props.healthTable, 'HEALTH_TABLE_NAME', ['dynamodb:Scan', 'dynamodb:PutItem']);
+    // Scan lists the shards' last-seen records, BatchGetItem loads the quiet unicorns of idle shards, PutItem marks each
+    // one silent (conditional).
+    useTable(this.detectSilence, props.healthTable, 'HEALTH_TABLE_NAME', ['dynamodb:BatchGetItem', 'dynamodb:Scan', 'dynamodb:PutItem']);
     useEventBus(this.detectSilence, props.eventBus, 'EVENT_BUS_NAME', ['events:PutEvents']);
     // A failed scan is not retried: the next one starts a minute later and judges every unicorn afresh, so a retry
     // would only overlap it. The failure is still recorded in the failure queue.

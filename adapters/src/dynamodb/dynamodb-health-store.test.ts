@@ -7,6 +7,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { BackoffEnvironment } from '../sdk/capped-backoff';
 import { DynamoDbHealthStore } from './dynamodb-health-store';
 import { DynamoDbInvalidItemError, DynamoDbReadError } from './dynamodb.errors';
+import { gzipSync } from 'node:zlib';
+import { fromShardItem, toShardItem } from './shard-last-seen.mapper';
 import { toHealthItem } from './health-item.mapper';
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
@@ -166,30 +168,49 @@ describe('DynamoDbHealthStore', () => {
     });
   });
 
-  describe('findUnseenSince', () => {
-    it('scans with the silence filter and follows LastEvaluatedKey to the last page', async () => {
+  describe('shard records', () => {
+    const record = { shardId: 'shardId-000000000000', watermark: T0 + 60_000, savedAt: T0 + 61_000, lastSeen: new Map([['A', T0 + 60_000], ['B', T0 + 1_000]]) };
+
+    it('saves with the versioned put under a key no unicorn can have, and reads it back', async () => {
       // Prepare
-      dynamodb.on(ScanCommand)
-        .resolvesOnce({ Items: [toHealthItem(state('A'), 2)], LastEvaluatedKey: { Name: 'A' } })
-        .resolvesOnce({ Items: [], LastEvaluatedKey: { Name: 'K' } })
-        .resolves({ Items: [toHealthItem(state('Z'), 1)] });
+      dynamodb.on(PutCommand).resolves({});
 
       // Act
-      const unseen = await store.findUnseenSince(T0 + 30_000);
+      const outcome = await store.saveShard(record, 3);
 
       // Assess
-      const filter = {
-        TableName: TABLE,
-        FilterExpression: '#s = :false AND #t < :t',
-        ExpressionAttributeNames: { '#s': 'Silent', '#t': 'LastReadingTime' },
-        ExpressionAttributeValues: { ':false': false, ':t': T0 + 30_000 },
-      };
-      expect(dynamodb.commandCalls(ScanCommand).map((call) => call.args[0].input)).toEqual([
-        filter,
-        { ...filter, ExclusiveStartKey: { Name: 'A' } },
-        { ...filter, ExclusiveStartKey: { Name: 'K' } },
-      ]);
-      expect(unseen).toEqual([{ state: state('A'), version: 2 }, { state: state('Z'), version: 1 }]);
+      const input = dynamodb.commandCalls(PutCommand)[0]!.args[0].input;
+      expect(outcome).toBe('saved');
+      expect(input).toMatchObject({
+        TableName: TABLE, ConditionExpression: '#v = :expected', ExpressionAttributeValues: { ':expected': 3 },
+        Item: { Name: '\u0001shard/shardId-000000000000', Kind: 'ShardLastSeen', ShardId: record.shardId, Watermark: T0 + 60_000, Unicorns: 2, Version: 4 },
+      });
+      expect(fromShardItem(TABLE, input.Item!)).toEqual({ ...record, version: 4 });
+    });
+
+    it('answers a lost race with a conflict', async () => {
+      dynamodb.on(PutCommand).rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
+      expect(await store.saveShard(record, undefined)).toBe('conflict');
+    });
+
+    it('lists shard records with a Scan filtered on Kind, following LastEvaluatedKey', async () => {
+      // Prepare
+      dynamodb.on(ScanCommand)
+        .resolvesOnce({ Items: [toShardItem(record, 2)], LastEvaluatedKey: { Name: 'x' } })
+        .resolves({ Items: [] });
+
+      // Act
+      const shards = await store.listShards();
+
+      // Assess
+      const filter = { TableName: TABLE, FilterExpression: '#k = :k', ExpressionAttributeNames: { '#k': 'Kind' }, ExpressionAttributeValues: { ':k': 'ShardLastSeen' } };
+      expect(dynamodb.commandCalls(ScanCommand).map((call) => call.args[0].input)).toEqual([filter, { ...filter, ExclusiveStartKey: { Name: 'x' } }]);
+      expect(shards).toEqual([{ ...record, version: 2 }]);
+    });
+
+    it('refuses a malformed record, naming the shard', () => {
+      const item = { ...toShardItem(record, 1), LastSeen: gzipSync(Buffer.from('no-tab-here')) };
+      expect(() => fromShardItem(TABLE, item)).toThrow(/shard record shardId-000000000000 has a malformed line/);
     });
   });
 });

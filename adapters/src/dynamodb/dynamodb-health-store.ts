@@ -1,10 +1,13 @@
-import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { RESOURCE_NAMES, type ApplyOutcome, type HealthChange, type HealthStore, type StoredHealth } from '@wildrydes/domain';
+import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  RESOURCE_NAMES, type ApplyOutcome, type HealthChange, type HealthStore, type ShardLastSeen, type StoredHealth, type StoredShardLastSeen,
+} from '@wildrydes/domain';
 import { DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, type BackoffEnvironment, type BackoffPolicy } from '../sdk/capped-backoff';
 import { batchGetItems } from './batch-get-items';
 import { forEachConcurrently } from './bounded-concurrency';
 import { isConditionalCheckFailed } from './dynamodb.errors';
 import { fromHealthItem, toHealthItem } from './health-item.mapper';
+import { fromShardItem, SHARD_RECORD_KIND, shardRecordKey, toShardItem } from './shard-last-seen.mapper';
 import { versionedPut } from './versioned-put';
 
 export interface DynamoDbHealthStoreOptions {
@@ -27,14 +30,10 @@ export interface DynamoDbHealthStoreOptions {
  *   stored yet, `#v = :expected` otherwise; the item carries Version + 1), a few in flight at once. A lost race
  *   (ConditionalCheckFailedException) is returned by name for the caller to reload and re-evaluate; anything
  *   else is thrown. Items are ~190 bytes: 1 WRU each, billed even when the condition fails.
- * - `findUnseenSince(t)`: a paged Scan with `Silent = false AND LastReadingTime < :t`. A filter does not reduce
- *   the bill: a Scan reads the whole table, ~190 B × N / 4 KB / 2 RRU per call (1,000 unicorns: ~24 RRU;
- *   100,000: ~2,400 RRU and ~20 pages of 1 MB). Cheap for the workshop's fleet checked every few seconds.
- *   A sparse GSI would be better for a large fleet checked often: an attribute such as `AwakeShard` (a few
- *   shards, so no hot partition) present only while not silent, with `LastReadingTime` as the index sort key,
- *   lets a Query read only the candidates. But every write that moves LastReadingTime then also writes the
- *   index (+1 WRU, and a WRU costs 5× an RRU), so it pays off only when checks × table size outweigh
- *   5 × the last-seen writes — e.g. when last-seen refreshes are coalesced to a few per unicorn a minute.
+ * - shard records (`loadShard`, `saveShard`, `listShards`): each Kinesis shard's last-seen times in one item of
+ *   the same table, under a key no unicorn can have (shard-last-seen.mapper.ts); saved with the same versioned
+ *   put; listed by a paged Scan filtered on `Kind` — the scan reads the whole table (~190 B per unicorn / 4 KB / 2
+ *   RRU), once a minute.
  */
 export class DynamoDbHealthStore implements HealthStore {
   readonly tableName: string;
@@ -81,21 +80,37 @@ export class DynamoDbHealthStore implements HealthStore {
     return { conflicts: conflicts.sort() };
   }
 
-  async findUnseenSince(unseenSince: number): Promise<StoredHealth[]> {
-    const unseen: StoredHealth[] = [];
+  async loadShard(shardId: string): Promise<StoredShardLastSeen | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { Name: shardRecordKey(shardId) }, ConsistentRead: true }));
+    return Item === undefined ? undefined : fromShardItem(this.tableName, Item);
+  }
+
+  async saveShard(record: ShardLastSeen, expectedVersion: number | undefined): Promise<'saved' | 'conflict'> {
+    try {
+      await this.client.send(new PutCommand(versionedPut(this.tableName, toShardItem(record, (expectedVersion ?? 0) + 1), expectedVersion)));
+      return 'saved';
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return 'conflict';
+    }
+  }
+
+  async listShards(): Promise<StoredShardLastSeen[]> {
+    const records: StoredShardLastSeen[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(new ScanCommand({
         TableName: this.tableName,
-        FilterExpression: '#s = :false AND #t < :t',
-        ExpressionAttributeNames: { '#s': 'Silent', '#t': 'LastReadingTime' },
-        ExpressionAttributeValues: { ':false': false, ':t': unseenSince },
+        FilterExpression: '#k = :k',
+        ExpressionAttributeNames: { '#k': 'Kind' },
+        ExpressionAttributeValues: { ':k': SHARD_RECORD_KIND },
         ...(this.scanPageSize === undefined ? {} : { Limit: this.scanPageSize }),
         ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
       }));
-      for (const item of page.Items ?? []) unseen.push(fromHealthItem(this.tableName, item));
+      for (const item of page.Items ?? []) records.push(fromShardItem(this.tableName, item));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey !== undefined);
-    return unseen;
+    return records.sort((a, b) => (a.shardId < b.shardId ? -1 : 1));
   }
+
 }

@@ -17,10 +17,34 @@ export interface ApplyOutcome {
   readonly conflicts: readonly string[];
 }
 
-/** Keeps each unicorn's current health (table `UnicornHealth`) with optimistic, conditional writes. */
+/**
+ * When each unicorn of one Kinesis shard was last seen. Kept per shard, in one record rewritten every few seconds,
+ * instead of a "last seen" write per unicorn: a few write units per shard instead of one per unicorn.
+ */
+export interface ShardLastSeen {
+  readonly shardId: string;
+  /** Newest reading time applied on this shard (event time, epoch ms): the shard's own clock, which lags with it. */
+  readonly watermark: number;
+  /** Wall-clock time of the save (epoch ms). A shard not saved for a while had nothing to process. */
+  readonly savedAt: number;
+  /** Unicorn name → time of its latest reading applied (epoch ms). */
+  readonly lastSeen: ReadonlyMap<string, number>;
+}
+
+export interface StoredShardLastSeen extends ShardLastSeen {
+  readonly version: number;
+}
+
+/**
+ * Keeps each unicorn's current health (table `UnicornHealth`) with optimistic, conditional writes, and each
+ * shard's last-seen record. A unicorn's stored state changes on transitions; its last reading time between
+ * transitions lives in its shard's record.
+ */
 export interface HealthStore {
   load(names: readonly string[]): Promise<Map<string, StoredHealth>>;
   applyTransitions(changes: readonly HealthChange[]): Promise<ApplyOutcome>;
-  /** Unicorns not silent yet whose latest reading is older than `unseenSince` (epoch ms). */
-  findUnseenSince(unseenSince: number): Promise<StoredHealth[]>;
+  loadShard(shardId: string): Promise<StoredShardLastSeen | undefined>;
+  /** Saves the record if the stored version is still `expectedVersion` (absent: not stored yet). */
+  saveShard(record: ShardLastSeen, expectedVersion: number | undefined): Promise<'saved' | 'conflict'>;
+  listShards(): Promise<StoredShardLastSeen[]>;
 }

@@ -20,7 +20,7 @@ describe('health composition root', () => {
     expect(() => readHealthConfig({ HEALTH_CRITICAL_BELOW: '150' })).toThrow(/criticalBelow/);
   });
 
-  it('defaults to the workshop thresholds and a refresh of a third of the silence threshold', () => {
-    expect(readHealthConfig({})).toMatchObject({ healthTable: 'UnicornHealth', eventBus: 'wildrydes', lastSeenRefreshMs: 10_000, policy: { warnBelow: 100, criticalBelow: 50, silenceAfterMs: 30_000 } });
+  it('defaults to the workshop thresholds, a last-seen save every 10 s and idle shards after 30 s', () => {
+    expect(readHealthConfig({})).toMatchObject({ healthTable: 'UnicornHealth', eventBus: 'wildrydes', lastSeenSaveIntervalMs: 10_000, idleShardAfterMs: 30_000, policy: { warnBelow: 100, criticalBelow: 50, silenceAfterMs: 30_000 } });
   });
 });

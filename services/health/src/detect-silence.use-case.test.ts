@@ -5,41 +5,67 @@ import { DetectSilence } from './detect-silence.use-case';
 import { TrackHealth } from './track-health.use-case';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
+const SHARD = 'shardId-000000000000';
 const reading = (second: number, name = 'Rocinante'): Reading => ({
   name, time: T0 + second * 1000, latitude: 40.75, longitude: -73.98, distance: 30, magicPoints: 150, healthPoints: 150,
 });
-const options = { policy: DEFAULT_HEALTH_POLICY, lastSeenRefreshMs: 10_000, maxConflictRetries: 3 };
+const options = { policy: DEFAULT_HEALTH_POLICY, lastSeenSaveIntervalMs: 10_000, idleShardAfterMs: 30_000, maxConflictRetries: 3 };
 
 describe('DetectSilence', () => {
+  /** Rocinante last reported at 0 s, Shadowfax at 25 s; the shard's record was last saved at 25.5 s (wall clock). */
   const setup = async () => {
     const store = new InMemoryHealthStore();
     const alerts = new InMemoryAlertPublisher();
     const track = new TrackHealth(store, alerts, options);
-    await track.execute([reading(0), reading(0, 'Shadowfax')]);
-    await track.execute([reading(25, 'Shadowfax')]);
+    await track.execute({ shardId: SHARD, readings: [reading(0), reading(0, 'Shadowfax')], now: T0 + 500 });
+    await track.execute({ shardId: SHARD, readings: [reading(25, 'Shadowfax')], now: T0 + 25_500 });
     return { store, alerts, track, detect: new DetectSilence(store, alerts, options) };
   };
 
-  it('silences only unicorns unseen past the threshold plus the refresh lag, once', async () => {
-    const { alerts, detect } = await setup();
-    expect((await detect.execute(T0 + 39_000)).alerts).toEqual([]);
-    const first = await detect.execute(T0 + 41_000);
-    expect(first.alerts.map((a) => [a.name, a.kind])).toEqual([['Rocinante', 'UnicornSilent']]);
+  it('leaves a shard whose handler is still saving to its handler', async () => {
+    const { detect } = await setup();
     expect((await detect.execute(T0 + 50_000)).alerts).toEqual([]);
-    expect(alerts.published().filter((a) => a.kind === 'UnicornSilent')).toHaveLength(1);
+  });
+
+  it('judges an idle shard by the clock: unicorns unseen past the threshold go silent, once', async () => {
+    // Prepare
+    const { alerts, detect } = await setup();
+
+    // Act
+    const first = await detect.execute(T0 + 56_000);
+    const again = await detect.execute(T0 + 70_000);
+
+    // Assess
+    expect(first.alerts.map((a) => [a.name, a.kind, a.readingTime])).toEqual([
+      ['Rocinante', 'UnicornSilent', '2026-11-22 10:00:00.000'], ['Shadowfax', 'UnicornSilent', '2026-11-22 10:00:25.000'],
+    ]);
+    expect(again.alerts).toEqual([]);
+    expect(alerts.published().filter((a) => a.kind === 'UnicornSilent')).toHaveLength(2);
   });
 
   it('lets the next reading bring a silent unicorn back', async () => {
+    // Prepare
     const { alerts, track, detect } = await setup();
-    await detect.execute(T0 + 41_000);
-    await track.execute([reading(90)]);
-    expect(alerts.published().map((a) => a.kind)).toEqual(['UnicornSilent', 'UnicornBack']);
+    await detect.execute(T0 + 56_000);
+
+    // Act
+    await track.execute({ shardId: SHARD, readings: [reading(90)], now: T0 + 91_000 });
+
+    // Assess
+    expect(alerts.published().filter((a) => a.name === 'Rocinante').map((a) => a.kind)).toEqual(['UnicornSilent', 'UnicornBack']);
   });
 
   it('leaves a unicorn that reported during the scan to the next scan', async () => {
-    const { store, track, detect } = await setup();
-    store.interleaveBeforeNextWrite(() => track.execute([reading(40)]));
-    const result = await detect.execute(T0 + 41_000);
+    // Prepare
+    const { store, detect } = await setup();
+    const other = new TrackHealth(store, new InMemoryAlertPublisher(), options);
+    const lowOnHealth = { ...reading(40, 'Rocinante'), healthPoints: 90 };
+    store.interleaveBeforeNextWrite(() => other.execute({ shardId: SHARD, readings: [lowOnHealth], now: T0 + 40_500 }));
+
+    // Act
+    const result = await detect.execute(T0 + 56_000);
+
+    // Assess
     expect(result.conflicts).toEqual(['Rocinante']);
     expect((await store.load(['Rocinante'])).get('Rocinante')?.state.silent).toBe(false);
   });

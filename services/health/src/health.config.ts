@@ -5,14 +5,17 @@ export interface HealthServiceConfig {
   readonly healthTable: string;
   readonly eventBus: string;
   readonly policy: HealthPolicy;
-  readonly lastSeenRefreshMs: number;
+  /** How often each shard's last-seen record is saved. */
+  readonly lastSeenSaveIntervalMs: number;
+  /** The silence scan judges a shard by the clock once its last-seen record is this old (nothing to process). */
+  readonly idleShardAfterMs: number;
   readonly maxConflictRetries: number;
 }
 
 /**
- * The health service's settings, validated at cold start. Thresholds default to the workshop's (100 warns,
- * 50 is critical, silent after 30 s). The "last seen" refresh defaults to a third of the silence threshold, so a
- * live unicorn is never mistaken for a silent one.
+ * The health service's settings, validated at cold start. Thresholds default to the domain's policy (the
+ * workshop's: 100 warns, 50 is critical, silent after 30 s). Each shard's last-seen record is saved every 10 s
+ * by default; a shard whose record is three intervals old is judged idle by the silence scan.
  */
 export function readHealthConfig(env: Environment): HealthServiceConfig {
   const settings = new ServiceSettings(env);
@@ -22,12 +25,13 @@ export function readHealthConfig(env: Environment): HealthServiceConfig {
     recoveryMargin: settings.number('HEALTH_RECOVERY_MARGIN', DEFAULT_HEALTH_POLICY.recoveryMargin, { min: 0 }),
     silenceAfterMs: settings.number('HEALTH_SILENCE_AFTER_SECONDS', DEFAULT_HEALTH_POLICY.silenceAfterMs / 1000, { min: 1 }) * 1000,
   });
-  const lastSeenRefreshMs = settings.number('HEALTH_LAST_SEEN_REFRESH_SECONDS', policy.silenceAfterMs / 3000, { min: 0, max: 3600 }) * 1000;
+  const lastSeenSaveIntervalMs = settings.number('HEALTH_LAST_SEEN_SAVE_SECONDS', 10, { min: 1, max: 300 }) * 1000;
   return {
     healthTable: settings.text('HEALTH_TABLE_NAME', RESOURCE_NAMES.healthTable),
     eventBus: settings.text('EVENT_BUS_NAME', RESOURCE_NAMES.eventBus),
     policy,
-    lastSeenRefreshMs,
+    lastSeenSaveIntervalMs,
+    idleShardAfterMs: 3 * lastSeenSaveIntervalMs,
     maxConflictRetries: settings.number('HEALTH_MAX_CONFLICT_RETRIES', 3, { min: 0, max: 20 }),
   };
 }

@@ -10,7 +10,7 @@ import { TrackHealth } from './track-health.use-case';
 const NOW = Date.UTC(2026, 10, 22, 10, 5);
 const line = (name: string, second: number, health = 150) =>
   JSON.stringify({ Distance: 29.5, HealthPoints: health, Latitude: 40.75, Longitude: -73.98, MagicPoints: 150, Name: name, StatusTime: `2026-11-22 10:00:${String(second).padStart(2, '0')}.000` }) + '\n';
-const options = { policy: DEFAULT_HEALTH_POLICY, lastSeenRefreshMs: 10_000, maxConflictRetries: 0 };
+const options = { policy: DEFAULT_HEALTH_POLICY, lastSeenSaveIntervalMs: 10_000, idleShardAfterMs: 30_000, maxConflictRetries: 0 };
 const handlerWith = (store: HealthStore) => createTrackHealthHandler({
   trackHealth: new TrackHealth(store, new InMemoryAlertPublisher(), options),
   logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
@@ -31,7 +31,9 @@ describe('track-health handler', () => {
     const inner = new InMemoryHealthStore();
     const racing: HealthStore = {
       load: (names) => inner.load(names),
-      findUnseenSince: (t) => inner.findUnseenSince(t),
+      loadShard: (shardId) => inner.loadShard(shardId),
+      saveShard: (record, version) => inner.saveShard(record, version),
+      listShards: () => inner.listShards(),
       applyTransitions: async (changes) => {
         const outcome = await inner.applyTransitions(changes.filter((c) => c.state.name !== 'Shadowfax'));
         return { conflicts: [...outcome.conflicts, ...changes.filter((c) => c.state.name === 'Shadowfax').map((c) => c.state.name)] };
@@ -42,7 +44,11 @@ describe('track-health handler', () => {
   });
 
   it('fails the whole batch on an unexpected error, so the mapping retries and bisects it', async () => {
-    const broken: HealthStore = { load: async () => { throw new Error('table unreachable'); }, applyTransitions: async () => ({ conflicts: [] }), findUnseenSince: async () => [] };
+    const broken: HealthStore = {
+      load: async () => { throw new Error('table unreachable'); },
+      applyTransitions: async () => ({ conflicts: [] }),
+      loadShard: async () => undefined, saveShard: async () => 'saved' as const, listShards: async () => [],
+    };
     await expect(handlerWith(broken)(kinesisEvent([line('Shadowfax', 1)]))).rejects.toThrow('table unreachable');
   });
 });

@@ -2,17 +2,17 @@ import { kinesisBatchHandler, type HandlerTools } from '@wildrydes/lambda-kit';
 import type { TrackHealth } from './track-health.use-case';
 
 /**
- * The Kinesis handler: apply the batch, report the records of unicorns that could not be applied. Rejected
- * records are only counted here; the archival service quarantines them (one owner, so a poison record is stored
- * once, not four times).
+ * The Kinesis handler: apply the shard's batch, report the records of unicorns that could not be applied.
+ * Rejected records are only counted here; the archival service quarantines them (one owner, so a poison record is
+ * stored once, not four times).
  */
 export function createTrackHealthHandler(deps: HandlerTools & { readonly trackHealth: TrackHealth }) {
-  return kinesisBatchHandler(deps, async ({ readings }) => {
-    const result = await deps.trackHealth.execute(readings.map((r) => r.reading));
+  return kinesisBatchHandler(deps, async ({ readings, shardId }) => {
+    const result = await deps.trackHealth.execute({ shardId, readings: readings.map((r) => r.reading), now: deps.clock() });
     const failed = new Set(result.failedUnicorns);
     if (failed.size > 0) deps.logger.warn('unicorns not applied; their records will be redelivered', { unicorns: [...failed] });
     return {
-      counts: { ReadingsApplied: readings.length, AlertsPublished: result.alerts.length, HealthWrites: result.written },
+      counts: { ReadingsApplied: readings.length, AlertsPublished: result.alerts.length, HealthWrites: result.written, LastSeenSaves: result.lastSeenSaved },
       failedSequenceNumbers: readings.filter((r) => failed.has(r.reading.name)).map((r) => r.sequenceNumber),
     };
   });

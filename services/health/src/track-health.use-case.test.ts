@@ -4,89 +4,223 @@ import { DEFAULT_HEALTH_POLICY, type Reading } from '@wildrydes/domain';
 import { TrackHealth } from './track-health.use-case';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
+const SHARD = 'shardId-000000000000';
 const reading = (second: number, health = 150, name = 'Bucephalus', magic = 150): Reading => ({
   name, time: T0 + second * 1000, latitude: 40.75, longitude: -73.98, distance: 30, magicPoints: magic, healthPoints: health,
 });
-const options = { policy: DEFAULT_HEALTH_POLICY, lastSeenRefreshMs: 10_000, maxConflictRetries: 3 };
+const options = { policy: DEFAULT_HEALTH_POLICY, lastSeenSaveIntervalMs: 10_000, idleShardAfterMs: 30_000, maxConflictRetries: 3 };
+/** A batch as the shard delivers it, processed a second after its newest reading. */
+const batch = (readings: Reading[], shardId = SHARD) => ({ shardId, readings, now: Math.max(...readings.map((r) => r.time), T0) + 1_000 });
 const setup = () => {
   const store = new InMemoryHealthStore();
   const alerts = new InMemoryAlertPublisher();
   return { store, alerts, trackHealth: new TrackHealth(store, alerts, options) };
 };
+const kinds = (alerts: InMemoryAlertPublisher) => alerts.published().map((a) => [a.name, a.kind]);
 
-describe('TrackHealth', () => {
+describe('TrackHealth: transitions', () => {
   it('stores a new unicorn and raises one alert per transition', async () => {
+    // Prepare
     const { store, alerts, trackHealth } = setup();
-    const result = await trackHealth.execute([reading(0, 150), reading(1, 99), reading(2, 98), reading(3, 40)]);
+
+    // Act
+    const result = await trackHealth.execute(batch([reading(0, 150), reading(1, 99), reading(2, 98), reading(3, 40)]));
+
+    // Assess
     expect(result.alerts.map((a) => a.kind)).toEqual(['VitalLow', 'VitalCritical']);
-    expect(alerts.published().map((a) => a.kind)).toEqual(['VitalLow', 'VitalCritical']);
+    expect(kinds(alerts)).toEqual([['Bucephalus', 'VitalLow'], ['Bucephalus', 'VitalCritical']]);
     expect(result).toMatchObject({ written: 1, failedUnicorns: [] });
-    const stored = (await store.load(['Bucephalus'])).get('Bucephalus');
-    expect(stored?.state).toMatchObject({ healthPoints: 40, lastReadingTime: T0 + 3000, levels: { HealthPoints: 'critical' } });
+    expect((await store.load(['Bucephalus'])).get('Bucephalus')?.state).toMatchObject({ healthPoints: 40, lastReadingTime: T0 + 3000, levels: { HealthPoints: 'critical' } });
   });
 
-  it('writes at most once per unicorn per batch and coalesces last-seen refreshes', async () => {
+  it('writes a unicorn only on a transition, and its last-seen time with its shard every 10 s of readings', async () => {
+    // Prepare
     const { store, trackHealth } = setup();
-    await trackHealth.execute([reading(0), reading(1, 150, 'Shadowfax')]);
+
+    // Act
+    for (let second = 0; second < 60; second++) await trackHealth.execute(batch([reading(second), reading(second, 150, 'Shadowfax')]));
+
+    // Assess: the first sight of each unicorn is its only write; the shard's record went out every 10 s.
     expect(store.writeCount).toBe(2);
-    await trackHealth.execute([reading(1), reading(2), reading(3)]);
-    expect(store.writeCount).toBe(2);
-    await trackHealth.execute([reading(10)]);
-    expect(store.writeCount).toBe(3);
+    expect(store.shardSaveCount).toBe(6);
+    expect((await store.loadShard(SHARD))?.lastSeen).toEqual(new Map([['Bucephalus', T0 + 50_000], ['Shadowfax', T0 + 50_000]]));
   });
 
-  it('writes a state change at once, even inside the refresh interval', async () => {
+  it('reads each unicorn once per instance', async () => {
+    // Prepare
     const { store, trackHealth } = setup();
-    await trackHealth.execute([reading(0)]);
-    await trackHealth.execute([reading(1, 99)]);
-    expect(store.writeCount).toBe(2);
+    await trackHealth.execute(batch([reading(0), reading(0, 150, 'Shadowfax')]));
+    const loadsAfterFirstBatch = store.loadCount;
+
+    // Act
+    for (let second = 1; second < 30; second++) await trackHealth.execute(batch([reading(second, 150 - second), reading(second, 150, 'Shadowfax')]));
+
+    // Assess
+    expect(loadsAfterFirstBatch).toBe(2);
+    expect(store.loadCount).toBe(2);
   });
 
-  it('changes nothing and alerts nothing when a batch is redelivered', async () => {
+  it('changes nothing and alerts nothing when a batch is redelivered, to this instance or a new one', async () => {
+    // Prepare
     const { store, alerts, trackHealth } = setup();
-    const batch = [reading(0, 150), reading(1, 99), reading(2, 40)];
-    await trackHealth.execute(batch);
+    const delivered = batch([reading(0, 150), reading(1, 99), reading(2, 40)]);
+    await trackHealth.execute(delivered);
     const before = { writes: store.writeCount, alerts: alerts.published().length, state: await store.load(['Bucephalus']) };
-    const replay = await trackHealth.execute(batch);
-    expect(replay).toEqual({ alerts: [], written: 0, failedUnicorns: [] });
+
+    // Act
+    const replay = await trackHealth.execute(delivered);
+    const elsewhere = await new TrackHealth(store, alerts, options).execute(delivered);
+
+    // Assess
+    expect(replay).toMatchObject({ alerts: [], written: 0, failedUnicorns: [] });
+    expect(elsewhere).toMatchObject({ alerts: [], written: 0, failedUnicorns: [] });
     expect([store.writeCount, alerts.published().length]).toEqual([before.writes, before.alerts]);
     expect(await store.load(['Bucephalus'])).toEqual(before.state);
   });
 
-  it('re-reads and re-applies after losing a race, without duplicate alerts in one call', async () => {
+  it('re-reads and re-applies after losing a race to another instance, without duplicate alerts', async () => {
+    // Prepare
     const { store, alerts, trackHealth } = setup();
-    await trackHealth.execute([reading(0)]);
+    await trackHealth.execute(batch([reading(0)]));
     const competitor = new TrackHealth(store, new InMemoryAlertPublisher(), options);
-    store.interleaveBeforeNextWrite(() => competitor.execute([reading(5, 120)]));
-    const result = await trackHealth.execute([reading(6, 90)]);
+    store.interleaveBeforeNextWrite(() => competitor.execute(batch([reading(5, 120)])));
+
+    // Act: a transition computed from a cached state that the competitor made stale.
+    const result = await trackHealth.execute(batch([reading(6, 90)]));
+
+    // Assess
     expect(result.failedUnicorns).toEqual([]);
-    expect(alerts.published().map((a) => a.kind)).toEqual(['VitalLow']);
+    expect(kinds(alerts)).toEqual([['Bucephalus', 'VitalLow']]);
     expect((await store.load(['Bucephalus'])).get('Bucephalus')?.state.lastReadingTime).toBe(T0 + 6000);
   });
 
   it('gives up on a unicorn after the conflict retries and reports it, keeping the others', async () => {
+    // Prepare
     const { store, trackHealth } = setup();
-    await trackHealth.execute([reading(0), reading(0, 150, 'Shadowfax')]);
+    await trackHealth.execute(batch([reading(0), reading(0, 150, 'Shadowfax')]));
     let round = 0;
     const interfere = (): void => {
       store.interleaveBeforeNextWrite(async () => {
         round++;
         // Older than ours, but a level change each time, so it is written and our write keeps losing.
-        await new TrackHealth(store, new InMemoryAlertPublisher(), options).execute([reading(round, round % 2 === 1 ? 90 : 150)]);
+        await new TrackHealth(store, new InMemoryAlertPublisher(), options).execute(batch([reading(round, round % 2 === 1 ? 90 : 150)]));
         interfere();
       });
     };
     interfere();
-    const result = await trackHealth.execute([reading(50, 40), reading(50, 150, 'Shadowfax', 90)]);
+
+    // Act
+    const result = await trackHealth.execute(batch([reading(50, 40), reading(50, 150, 'Shadowfax', 90)]));
+
+    // Assess
     expect(result.failedUnicorns).toEqual(['Bucephalus']);
     expect((await store.load(['Shadowfax'])).get('Shadowfax')?.state.lastReadingTime).toBe(T0 + 50_000);
   });
 
-  it('writes nothing for a unicorn whose alerts could not be published, so redelivery raises them', async () => {
+  it('writes and remembers nothing for a unicorn whose alerts could not be published, so redelivery raises them', async () => {
+    // Prepare
     const store = new InMemoryHealthStore();
-    const alerts = new InMemoryAlertPublisher({ failureMode: () => true });
+    let failing = true;
+    const alerts = new InMemoryAlertPublisher({ failureMode: () => failing });
     const trackHealth = new TrackHealth(store, alerts, options);
-    await expect(trackHealth.execute([reading(0, 40)])).rejects.toThrow();
-    expect(await store.load(['Bucephalus'])).toEqual(new Map());
+
+    // Act
+    await expect(trackHealth.execute(batch([reading(0, 40)]))).rejects.toThrow();
+    failing = false;
+    const redelivered = await trackHealth.execute(batch([reading(0, 40)]));
+
+    // Assess
+    expect(redelivered.alerts.map((a) => a.kind)).toEqual(['VitalCritical']);
+    expect((await store.load(['Bucephalus'])).get('Bucephalus')?.state.levels.HealthPoints).toBe('critical');
+  });
+});
+
+describe('TrackHealth: silence, judged by the shard\'s own clock', () => {
+  it('calls a unicorn silent once its shard\'s readings are 30 s past its last, with that reading\'s time', async () => {
+    // Prepare
+    const { alerts, trackHealth } = setup();
+    await trackHealth.execute(batch([reading(0, 150, 'Rocinante'), reading(0, 150, 'Shadowfax')]));
+
+    // Act
+    for (let second = 1; second <= 31; second++) await trackHealth.execute(batch([reading(second, 150, 'Shadowfax')]));
+
+    // Assess
+    const silent = alerts.published().filter((a) => a.kind === 'UnicornSilent');
+    expect(silent.map((a) => [a.name, a.readingTime])).toEqual([['Rocinante', '2026-11-22 10:00:00.000']]);
+  });
+
+  it('never calls a reporting unicorn silent when the service lags far behind the clock', async () => {
+    // Prepare
+    const { alerts, trackHealth } = setup();
+
+    // Act: readings processed ten minutes after they were taken.
+    for (let second = 0; second < 40; second++) {
+      await trackHealth.execute({ shardId: SHARD, readings: [reading(second, 150, 'Rocinante'), reading(second, 150, 'Shadowfax')], now: T0 + 600_000 + second });
+    }
+
+    // Assess
+    expect(alerts.published()).toEqual([]);
+  });
+
+  it('brings a silent unicorn back with its next reading', async () => {
+    // Prepare
+    const { alerts, trackHealth } = setup();
+    await trackHealth.execute(batch([reading(0, 150, 'Rocinante'), reading(0, 150, 'Shadowfax')]));
+    await trackHealth.execute(batch([reading(31, 150, 'Shadowfax')]));
+
+    // Act
+    await trackHealth.execute(batch([reading(40, 150, 'Rocinante')]));
+
+    // Assess
+    expect(kinds(alerts).filter(([name]) => name === 'Rocinante')).toEqual([['Rocinante', 'UnicornSilent'], ['Rocinante', 'UnicornBack']]);
+  });
+
+  it('a new instance takes the shard over from its last-seen record and judges unicorns it never saw', async () => {
+    // Prepare: the first instance saw Rocinante, saved the shard's record, then went away.
+    const { store, alerts, trackHealth } = setup();
+    await trackHealth.execute(batch([reading(0, 150, 'Rocinante'), reading(0, 150, 'Shadowfax')]));
+    await trackHealth.execute(batch([reading(12, 150, 'Rocinante'), reading(12, 150, 'Shadowfax')]));
+    const successor = new TrackHealth(store, alerts, options);
+
+    // Act
+    await successor.execute(batch([reading(43, 150, 'Shadowfax')]));
+
+    // Assess
+    expect(alerts.published().filter((a) => a.kind === 'UnicornSilent').map((a) => [a.name, a.readingTime])).toEqual([['Rocinante', '2026-11-22 10:00:12.000']]);
+  });
+
+  it('keeps shards apart: one shard\'s clock never silences another shard\'s unicorns', async () => {
+    // Prepare
+    const { alerts, trackHealth } = setup();
+    await trackHealth.execute(batch([reading(0, 150, 'Rocinante')], 'shard-a'));
+
+    // Act
+    await trackHealth.execute(batch([reading(100, 150, 'Shadowfax')], 'shard-b'));
+
+    // Assess
+    expect(alerts.published()).toEqual([]);
+  });
+});
+
+describe('TrackHealth: cost', () => {
+  it('takes, once every unicorn is known, about 0.1 writes and no reads per 1,000 readings (100 unicorns, 5 minutes, 1 reading/s)', async () => {
+    // Prepare: the first sight of each unicorn costs one read and one write.
+    const { store, trackHealth } = setup();
+    const names = Array.from({ length: 100 }, (_, i) => `Unicorn-${i}`);
+    await trackHealth.execute(batch(names.map((name) => reading(0, 150, name))));
+    const warm = { writes: store.writeCount + store.shardSaveCount, loads: store.loadCount };
+    let readings = 0;
+
+    // Act
+    for (let second = 1; second <= 300; second++) {
+      await trackHealth.execute(batch(names.map((name) => reading(second, 150, name))));
+      readings += names.length;
+    }
+
+    // Assess: only the shard's record, every 10 s; no unicorn read or written again.
+    expect(warm).toEqual({ writes: 101, loads: 100 });
+    expect(store.writeCount + store.shardSaveCount - warm.writes).toBe(30);
+    expect(((store.writeCount + store.shardSaveCount - warm.writes) * 1000) / readings).toBe(1);
+    expect(store.loadCount).toBe(warm.loads);
   });
 });

@@ -1,92 +1,199 @@
 import {
-  applyReadings, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type Reading,
-  type StoredHealth, type UnicornAlert, type UnicornHealthState,
+  applyReadings, detectSilence, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type Reading,
+  type StoredHealth, type UnicornAlert,
 } from '@wildrydes/domain';
 
 export interface TrackHealthOptions {
   readonly policy: HealthPolicy;
-  /**
-   * How stale the stored "last seen" may get before a plain refresh is written. State changes are written at
-   * once; refreshes are coalesced to at most one per unicorn per interval. It must stay well below the silence
-   * threshold, and the silence scan allows for it (see detect-silence.use-case.ts).
-   */
-  readonly lastSeenRefreshMs: number;
+  /** How often a shard's last-seen record is saved, in ms of its readings' time (and at least as often by the clock). */
+  readonly lastSeenSaveIntervalMs: number;
+  /** After this long without a save (wall clock), the silence scan may have judged the shard: its cached states are re-read. */
+  readonly idleShardAfterMs: number;
   /** Re-reads and re-applies after a lost conditional write, this many times at most. */
   readonly maxConflictRetries: number;
 }
 
+export interface TrackHealthBatch {
+  readonly shardId: string;
+  readonly readings: readonly Reading[];
+  /** Wall-clock time of the invocation (epoch ms); only stamps the last-seen record. */
+  readonly now: number;
+}
+
 export interface TrackHealthResult {
   readonly alerts: readonly UnicornAlert[];
-  /** States written (changes and refreshes). */
+  /** Unicorn states written (transitions). */
   readonly written: number;
+  /** Last-seen records saved (0 or 1). */
+  readonly lastSeenSaved: number;
   /** Unicorns whose readings could not be applied; their records must be redelivered. */
   readonly failedUnicorns: readonly string[];
 }
 
+/** What this instance knows of one shard: every unicorn's last reading, and its own clock. */
+interface ShardView {
+  watermark: number;
+  lastSeen: Map<string, number>;
+  version: number | undefined;
+  savedWatermark: number;
+  savedAt: number;
+}
+
 /**
- * Applies a batch of readings to each unicorn's stored health: at most one conditional write per unicorn per
- * batch, "last seen" refreshes coalesced, and one `unicorn-alert` per transition. Alerts are published before
- * the state is written: if the write then fails, redelivery publishes them again with the same ids (subscribers
- * drop duplicates by id); the other order could lose an alert for good.
+ * Applies a shard's batch to its unicorns' health, publishing one `unicorn-alert` per transition, and judges the
+ * shard's quiet unicorns silent against the shard's own clock (its newest reading), so a lagging service never
+ * calls a reporting unicorn silent.
+ *
+ * Reads and writes are what make this cheap (docs/adr/0009-health-state-per-shard.md):
+ * - unicorn states are read once per instance (a read-through cache validated by `Version`: a stale entry costs
+ *   one lost conditional write and a re-read, never a wrong result);
+ * - a unicorn's state is written only on a transition; "last seen" goes into its shard's record, saved every
+ *   `lastSeenSaveIntervalMs`;
+ * - the cache and the shard's view are updated only after a batch succeeded, so a failed batch is re-applied
+ *   from the same starting point when it is redelivered.
+ * Alerts are published before their state is written: if the write then fails, redelivery publishes them again
+ * with the same ids (subscribers drop duplicates by id); the other order could lose an alert for good.
  */
 export class TrackHealth {
+  private readonly states = new Map<string, StoredHealth>();
+  private readonly shards = new Map<string, ShardView>();
+
   constructor(
     private readonly store: HealthStore,
     private readonly alerts: AlertPublisher,
     private readonly options: TrackHealthOptions,
   ) {}
 
-  async execute(readings: readonly Reading[]): Promise<TrackHealthResult> {
-    const byUnicorn = new Map<string, Reading[]>();
-    for (const reading of readings) {
-      const list = byUnicorn.get(reading.name);
-      if (list === undefined) byUnicorn.set(reading.name, [reading]);
-      else list.push(reading);
+  async execute(batch: TrackHealthBatch): Promise<TrackHealthResult> {
+    const view = await this.shardView(batch.shardId, batch.now);
+    const byUnicorn = groupByUnicorn(batch.readings);
+    const lastSeen = new Map(view.lastSeen);
+    let watermark = view.watermark;
+    for (const reading of batch.readings) {
+      if (reading.time > (lastSeen.get(reading.name) ?? -Infinity)) lastSeen.set(reading.name, reading.time);
+      if (reading.time > watermark) watermark = reading.time;
     }
+
     const published = new Map<string, UnicornAlert>();
-    let written = 0;
-    let pending = [...byUnicorn.keys()];
     const failed = new Set<string>();
+    let written = 0;
+    let pending = [...new Set([...byUnicorn.keys(), ...this.quietUnicorns(lastSeen, watermark)])];
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > this.options.maxConflictRetries) {
         pending.forEach((name) => failed.add(name));
         break;
       }
-      const stored = await this.store.load(pending);
+      await this.loadMissing(pending);
       const changes: HealthChange[] = [];
       const alerts: UnicornAlert[] = [];
+      const next = new Map<string, StoredHealth>();
       for (const name of pending) {
-        const change = this.evaluate(stored.get(name), byUnicorn.get(name)!);
-        if (change === undefined) continue;
-        alerts.push(...change.alerts.filter((a) => !published.has(a.alertId)));
-        if (change.write !== undefined) changes.push(change.write);
+        const stored = this.states.get(name);
+        let update = applyReadings(stored?.state, byUnicorn.get(name) ?? [], this.options.policy);
+        if (update.state !== undefined && !update.state.silent) {
+          const lastTime = Math.max(update.state.lastReadingTime, lastSeen.get(name) ?? -Infinity);
+          const silence = detectSilence({ ...update.state, lastReadingTime: lastTime }, watermark, this.options.policy);
+          if (silence.levelsChanged) update = { ...silence, alerts: [...update.alerts, ...silence.alerts] };
+          else if (update.levelsChanged === false && !update.advanced) continue;
+        }
+        if (update.state === undefined) continue;
+        next.set(name, { state: update.state, version: stored?.version ?? 0 });
+        alerts.push(...update.alerts.filter((a) => !published.has(a.alertId)));
+        if (update.levelsChanged) changes.push({ state: update.state, expectedVersion: stored?.version });
       }
+      const withAlerts = new Set(alerts.map((a) => a.name));
       try {
         await this.alerts.publish(alerts);
       } catch (error) {
-        // Nothing is written for unicorns whose alerts did not go out, so redelivery raises them again.
-        const withAlerts = new Set(alerts.map((a) => a.name));
+        // Nothing is written or remembered for unicorns whose alerts did not go out, so redelivery raises them again.
         withAlerts.forEach((name) => failed.add(name));
-        changes.splice(0, changes.length, ...changes.filter((c) => !withAlerts.has(c.state.name)));
-        if (changes.length === 0) throw error;
+        if (withAlerts.size === pending.length) throw error;
       }
+      const writable = changes.filter((c) => !failed.has(c.state.name));
       for (const alert of alerts) if (!failed.has(alert.name)) published.set(alert.alertId, alert);
-      const outcome = await this.store.applyTransitions(changes);
-      written += changes.length - outcome.conflicts.length;
-      pending = [...outcome.conflicts];
+      const { conflicts } = await this.store.applyTransitions(writable);
+      const lost = new Set(conflicts);
+      for (const change of writable) {
+        if (!lost.has(change.state.name)) next.set(change.state.name, { state: change.state, version: (change.expectedVersion ?? 0) + 1 });
+      }
+      written += writable.length - conflicts.length;
+      // States not written keep the stored version: the next conditional write checks against it.
+      for (const [name, stored] of next) if (!failed.has(name) && !lost.has(name)) this.states.set(name, stored);
+      // A lost race means the cached state was stale: re-read it and apply the same readings again.
+      conflicts.forEach((name) => this.states.delete(name));
+      pending = [...conflicts];
     }
-    return { alerts: [...published.values()], written, failedUnicorns: [...failed] };
+
+    for (const name of failed) {
+      const previous = view.lastSeen.get(name);
+      if (previous === undefined) lastSeen.delete(name);
+      else lastSeen.set(name, previous);
+    }
+    const lastSeenSaved = await this.commitShardView(batch, view, lastSeen, watermark);
+    return { alerts: [...published.values()], written, lastSeenSaved, failedUnicorns: [...failed] };
   }
 
-  private evaluate(stored: StoredHealth | undefined, readings: readonly Reading[]): { alerts: UnicornAlert[]; write?: HealthChange } | undefined {
-    const update = applyReadings(stored?.state, readings, this.options.policy);
-    if (update.state === undefined || (!update.advanced && !update.levelsChanged)) return undefined;
-    const write = { state: update.state, expectedVersion: stored?.version };
-    if (update.levelsChanged || this.refreshDue(stored?.state, update.state)) return { alerts: update.alerts, write };
-    return { alerts: update.alerts };
+  /** Unicorns of the shard that may have gone silent by its clock and are not known to be silent already. */
+  private quietUnicorns(lastSeen: ReadonlyMap<string, number>, watermark: number): string[] {
+    const quiet: string[] = [];
+    for (const [name, time] of lastSeen) {
+      if (watermark - time > this.options.policy.silenceAfterMs && this.states.get(name)?.state.silent !== true) quiet.push(name);
+    }
+    return quiet;
   }
 
-  private refreshDue(before: UnicornHealthState | undefined, after: UnicornHealthState): boolean {
-    return before === undefined || after.lastReadingTime - before.lastReadingTime >= this.options.lastSeenRefreshMs;
+  private async loadMissing(names: readonly string[]): Promise<void> {
+    const missing = names.filter((name) => !this.states.has(name));
+    if (missing.length === 0) return;
+    for (const [name, stored] of await this.store.load(missing)) this.states.set(name, stored);
   }
+
+  private async shardView(shardId: string, now: number): Promise<ShardView> {
+    const known = this.shards.get(shardId);
+    if (known !== undefined && now - known.savedAt <= this.options.idleShardAfterMs) return known;
+    // An idle shard may have been judged by the silence scan, which writes its unicorns' states: forget them.
+    if (known !== undefined) for (const name of known.lastSeen.keys()) this.states.delete(name);
+    const stored = await this.store.loadShard(shardId);
+    const view: ShardView = {
+      watermark: stored?.watermark ?? -Infinity,
+      lastSeen: new Map(stored?.lastSeen ?? []),
+      version: stored?.version,
+      savedWatermark: stored?.watermark ?? -Infinity,
+      savedAt: stored?.savedAt ?? -Infinity,
+    };
+    this.shards.set(shardId, view);
+    return view;
+  }
+
+  /**
+   * Remembers the batch's last-seen times and saves the shard's record when it is due. A lost save means another
+   * instance took the shard over: this one forgets its view and reloads it (and the unicorns' states) next time.
+   */
+  private async commitShardView(batch: TrackHealthBatch, view: ShardView, lastSeen: Map<string, number>, watermark: number): Promise<number> {
+    view.lastSeen = lastSeen;
+    view.watermark = watermark;
+    const interval = this.options.lastSeenSaveIntervalMs;
+    const due = watermark - view.savedWatermark >= interval || batch.now - view.savedAt >= interval;
+    if (!due || lastSeen.size === 0) return 0;
+    const outcome = await this.store.saveShard({ shardId: batch.shardId, watermark, savedAt: batch.now, lastSeen }, view.version);
+    if (outcome === 'conflict') {
+      this.shards.delete(batch.shardId);
+      for (const name of lastSeen.keys()) this.states.delete(name);
+      return 0;
+    }
+    view.version = (view.version ?? 0) + 1;
+    view.savedWatermark = watermark;
+    view.savedAt = batch.now;
+    return 1;
+  }
+}
+
+function groupByUnicorn(readings: readonly Reading[]): Map<string, Reading[]> {
+  const byUnicorn = new Map<string, Reading[]>();
+  for (const reading of readings) {
+    const list = byUnicorn.get(reading.name);
+    if (list === undefined) byUnicorn.set(reading.name, [reading]);
+    else list.push(reading);
+  }
+  return byUnicorn;
 }

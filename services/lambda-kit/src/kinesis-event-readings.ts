@@ -13,11 +13,16 @@ export interface DecodedKinesisEvent {
   readonly quarantined: QuarantinedRecord[];
   /** Every record's sequence number, in event order. */
   readonly sequenceNumbers: string[];
+  /** The shard the batch came from (Lambda never mixes shards in one batch). */
+  readonly shardId: string;
 }
 
 /** A record's stable position: the same record redelivered has the same position, so its quarantine object is overwritten. */
 export const kinesisSourcePosition = (record: KinesisStreamRecord): string =>
-  `${record.eventID.split(':')[0] ?? 'shard'}:${record.kinesis.sequenceNumber}`;
+  `${kinesisShardId(record)}:${record.kinesis.sequenceNumber}`;
+
+/** A record's shard, from its event id (`shardId-000000000000:<sequence number>`). */
+export const kinesisShardId = (record: KinesisStreamRecord): string => record.eventID.split(':')[0] || 'shard';
 
 /**
  * Decodes a Lambda Kinesis event into readings: base64, then UTF-8 (never ASCII, the workshop's defect),
@@ -42,7 +47,8 @@ export function decodeKinesisEvent(event: KinesisStreamEvent, now: number, limit
       });
     }
   }
-  return { readings, quarantined, sequenceNumbers };
+  const first = event.Records[0];
+  return { readings, quarantined, sequenceNumbers, shardId: first === undefined ? 'shard' : kinesisShardId(first) };
 }
 
 /** The Lambda response that makes the mapping retry from the earliest failed record (ReportBatchItemFailures). */

@@ -21,7 +21,7 @@ const onDynalite = (): HealthStoreFactory => {
     const mine = local.probedClient();
     const theirs = local.probedClient();
     return {
-      // A page size of 2 makes findUnseenSince follow LastEvaluatedKey across several pages.
+      // A page size of 2 makes listShards follow LastEvaluatedKey across several pages.
       store: new DynamoDbHealthStore(mine.documentClient, { tableName, scanPageSize: 2 }),
       otherWriter: new DynamoDbHealthStore(theirs.documentClient, { tableName }),
       interleaveBeforeNextWrite: (action) => mine.interleaveBeforeNextPut(action),

@@ -163,36 +163,62 @@ export function healthStoreContract(factory: HealthStoreFactory): void {
     });
   });
 
-  describe('findUnseenSince', () => {
-    it('finds the unicorns not silent whose latest reading is strictly older than the time', async () => {
+  describe('shard records', () => {
+    const record = (shardId: string, lastSeen: [string, number][], watermark = T0 + 60_000) =>
+      ({ shardId, watermark, savedAt: watermark + 1_500, lastSeen: new Map(lastSeen) });
+
+    it('saves a new record, loads it back exactly, and lists it', async () => {
       // Prepare
       const { store } = await subject();
-      const cutoff = T0 + 30_000;
-      await store.applyTransitions([
-        aHealthState('Gone', { lastReadingTime: cutoff - 1 }),
-        aHealthState('LongGone', { lastReadingTime: T0 - 3_600_000 }),
-        aHealthState('JustSeen', { lastReadingTime: cutoff }),
-        aHealthState('Flying', { lastReadingTime: cutoff + 5_000 }),
-        aHealthState('AlreadySilent', { lastReadingTime: T0, silent: true }),
-      ].map((state) => ({ state, expectedVersion: undefined })));
+      const names: [string, number][] = Array.from({ length: 5_000 }, (_, i) => [`Unicorn-${i} ü`, T0 + (i % 60_000)]);
+      const saved = record('shardId-000000000001', [['Shadowfax', T0 + 59_999], ['Ñandú 🦄', T0], ...names]);
 
       // Act
-      const unseen = await store.findUnseenSince(cutoff);
+      const outcome = await store.saveShard(saved, undefined);
+      const loaded = await store.loadShard('shardId-000000000001');
 
       // Assess
-      expect(unseen.map((s) => s.state.name).sort()).toEqual(['Gone', 'LongGone']);
-      expect(unseen.find((s) => s.state.name === 'Gone')).toEqual({ state: aHealthState('Gone', { lastReadingTime: cutoff - 1 }), version: 1 });
+      expect(outcome).toBe('saved');
+      expect(loaded).toEqual({ ...saved, version: 1 });
+      expect(await store.listShards()).toEqual([{ ...saved, version: 1 }]);
+      expect(await store.load(['Shadowfax'])).toEqual(new Map());
     });
 
-    it('finds nothing in an empty table', async () => {
-      // Prepare
+    it('loads nothing for a shard never saved, and lists nothing in an empty table', async () => {
       const { store } = await subject();
+      expect(await store.loadShard('shardId-000000000009')).toBeUndefined();
+      expect(await store.listShards()).toEqual([]);
+    });
+
+    it('saves only over the version read: a stale writer gets a conflict and changes nothing', async () => {
+      // Prepare
+      const { store, otherWriter } = await subject();
+      await store.saveShard(record('s', [['A', T0]]), undefined);
+      await otherWriter.saveShard(record('s', [['A', T0 + 5_000]]), 1);
 
       // Act
-      const unseen = await store.findUnseenSince(T0);
+      const stale = await store.saveShard(record('s', [['A', T0 + 1_000]]), 1);
+      const fresh = await store.saveShard(record('s', [['A', T0 + 9_000]]), 2);
 
       // Assess
-      expect(unseen).toEqual([]);
+      expect([stale, fresh]).toEqual(['conflict', 'saved']);
+      expect((await store.loadShard('s'))?.lastSeen.get('A')).toBe(T0 + 9_000);
+      expect(await store.saveShard(record('s', []), undefined)).toBe('conflict');
+    });
+
+    it('keeps shard records apart from the unicorns and from each other', async () => {
+      // Prepare
+      const { store } = await subject();
+      await store.applyTransitions([{ state: aHealthState('Shadowfax'), expectedVersion: undefined }]);
+      await store.saveShard(record('b', [['Shadowfax', T0]]), undefined);
+      await store.saveShard(record('a', [['Bucephalus', T0]]), undefined);
+
+      // Act
+      const shards = await store.listShards();
+
+      // Assess
+      expect(shards.map((s) => s.shardId)).toEqual(['a', 'b']);
+      expect((await store.load(['Shadowfax'])).get('Shadowfax')?.state).toEqual(aHealthState('Shadowfax'));
     });
   });
 }

@@ -1,4 +1,4 @@
-import type { ApplyOutcome, HealthChange, HealthStore, StoredHealth } from '@wildrydes/domain';
+import type { ApplyOutcome, HealthChange, HealthStore, ShardLastSeen, StoredHealth, StoredShardLastSeen } from '@wildrydes/domain';
 
 type Interleaved = () => Promise<unknown> | unknown;
 
@@ -9,12 +9,18 @@ type Interleaved = () => Promise<unknown> | unknown;
  */
 export class InMemoryHealthStore implements HealthStore {
   private readonly items = new Map<string, StoredHealth>();
+  private readonly shards = new Map<string, StoredShardLastSeen>();
   private interleaved: Interleaved | undefined;
-  /** Writes that were applied. */
+  /** Unicorn writes that were applied. */
   writeCount = 0;
+  /** Shard records saved. */
+  shardSaveCount = 0;
+  /** Unicorn states asked for by `load`. */
+  loadCount = 0;
 
   async load(names: readonly string[]): Promise<Map<string, StoredHealth>> {
     const loaded = new Map<string, StoredHealth>();
+    this.loadCount += names.length;
     for (const name of names) {
       const stored = this.items.get(name);
       if (stored !== undefined) loaded.set(name, stored);
@@ -39,9 +45,22 @@ export class InMemoryHealthStore implements HealthStore {
     return { conflicts: conflicts.sort() };
   }
 
-  async findUnseenSince(unseenSince: number): Promise<StoredHealth[]> {
-    return [...this.items.values()].filter(({ state }) => !state.silent && state.lastReadingTime < unseenSince);
+  async loadShard(shardId: string): Promise<StoredShardLastSeen | undefined> {
+    const stored = this.shards.get(shardId);
+    return stored === undefined ? undefined : { ...stored, lastSeen: new Map(stored.lastSeen) };
   }
+
+  async saveShard(record: ShardLastSeen, expectedVersion: number | undefined): Promise<'saved' | 'conflict'> {
+    if (this.shards.get(record.shardId)?.version !== expectedVersion) return 'conflict';
+    this.shards.set(record.shardId, { ...record, lastSeen: new Map(record.lastSeen), version: (expectedVersion ?? 0) + 1 });
+    this.shardSaveCount++;
+    return 'saved';
+  }
+
+  async listShards(): Promise<StoredShardLastSeen[]> {
+    return [...this.shards.values()].sort((a, b) => (a.shardId < b.shardId ? -1 : 1)).map((r) => ({ ...r, lastSeen: new Map(r.lastSeen) }));
+  }
+
 
   /** Runs `action` once, just before the next conditional write is checked. */
   interleaveBeforeNextWrite(action: Interleaved): void {
