@@ -1,7 +1,7 @@
 /**
  * Throughput of the local EventBridge: matcher checks per second for five realistic rules against unicorn-alert-like
  * events, then PutEvents events per second through the real SDK, 10 entries per call.
- * Run: cd /work/main && npx tsx --tsconfig tsconfig.json adapters/src/local/eventbridge/event-pattern-matcher.bench.ts
+ * Run from the repository root: npx tsx --tsconfig tsconfig.json tools/local-aws/src/eventbridge/event-pattern-matcher.bench.ts
  */
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { performance } from 'node:perf_hooks';

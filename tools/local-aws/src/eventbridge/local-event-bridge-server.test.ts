@@ -25,7 +25,7 @@ import {
   type EventBridgeEnvelope,
   type LocalEventBridge,
   type LocalEventBridgeOptions,
-} from './local-event-bridge-server';
+} from './index';
 
 const ALERT_PATTERN = { source: ['wildrydes.unicorn-health'], 'detail-type': ['unicorn-alert'] };
 const HANDLER_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:notify-alert';
