@@ -16,6 +16,7 @@ export * from './contracts/quarantine.contract';
 export * from './contracts/query-engine.contract';
 export * from './contracts/summary-store.contract';
 export * from './contracts/telemetry-stream.contract';
+export * from './contracts/uploaded-file-source.contract';
 export * from './mothers/archive-records.mother';
 export * from './mothers/kinesis-event.mother';
 export * from './mothers/telemetry-file.mother';
