@@ -12,6 +12,7 @@ export * from './fakes/telemetry-stream.fakes';
 export * from './contracts/alert-publisher.contract';
 export * from './contracts/archive-store.contract';
 export * from './contracts/health-store.contract';
+export * from './contracts/import-report-store.contract';
 export * from './contracts/quarantine.contract';
 export * from './contracts/query-engine.contract';
 export * from './contracts/summary-store.contract';
