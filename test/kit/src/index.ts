@@ -13,6 +13,7 @@ export * from './contracts/alert-publisher.contract';
 export * from './contracts/archive-store.contract';
 export * from './contracts/health-store.contract';
 export * from './contracts/import-report-store.contract';
+export * from './contracts/imported-summary-store.contract';
 export * from './contracts/quarantine.contract';
 export * from './contracts/query-engine.contract';
 export * from './contracts/summary-store.contract';
