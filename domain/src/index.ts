@@ -30,6 +30,7 @@ export type * from './ports/quarantine.port';
 export type * from './ports/query-engine.port';
 export * from './ports/alert-publisher.errors';
 export * from './ports/archive-store.errors';
+export * from './ports/uploaded-file-source.errors';
 export type * from './ports/uploaded-file-source.port';
 export type * from './ports/import-report-store.port';
 export type * from './ports/imported-summary-store.port';

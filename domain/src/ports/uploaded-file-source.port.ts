@@ -6,5 +6,6 @@ export interface UploadedFile {
 
 /** Opens uploaded objects for reading; a file of any size is streamed, never held whole in memory. */
 export interface UploadedFileSource {
+  /** Rejects with UploadedObjectNotFoundError when there is no such object. */
   open(bucket: string, key: string): Promise<UploadedFile>;
 }

@@ -1,6 +1,10 @@
 import type { ImportedMinuteSummary, ImportedSummaryStore } from '@wildrydes/domain';
 
-/** Imported summaries in memory, keyed like UnicornSensorData (Name, StatusTime): a put replaces the summary with its key. */
+/**
+ * Imported summaries in memory, keyed like UnicornSensorData (Name, StatusTime): a put replaces the summary with its key.
+ * Unlike DynamoDB it does not refuse an empty Name or StatusTime, a key over 2 KB or NaN; the summary-line
+ * validation keeps those from reaching any ImportedSummaryStore.
+ */
 export class InMemoryImportedSummaryStore implements ImportedSummaryStore {
   private readonly summaries = new Map<string, ImportedMinuteSummary>();
   private failure: Error | undefined;
