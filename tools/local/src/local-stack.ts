@@ -10,6 +10,7 @@ import { ARCHIVAL_TOKENS, ARCHIVE_ALERTS_RULE, createArchivalContainer, readArch
 import { HEALTH_TOKENS, createHealthContainer, readHealthConfig } from '@wildrydes/health';
 import { INGESTION_TOKENS, createIngestionContainer, readIngestionConfig } from '@wildrydes/ingestion';
 import { startIngestionHttpServer, watchUploads } from './local-ingestion';
+import { StreamServiceStatsRecorder, type StreamServiceStats } from './stream-service-stats';
 
 type StreamHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
 type EventHandler = (event: never) => Promise<unknown>;
@@ -42,6 +43,8 @@ export interface LocalStack {
   readonly ingestionUrl: string;
   /** Records (or file parts) the services have quarantined since the stack started. */
   quarantinedRecords(): number;
+  /** Per stream service: invocations, records, handler time and lag (iterator age). */
+  streamServiceStats(): Record<string, StreamServiceStats>;
   /** Resolves when every mapping has read its shards to the tip and no invocation is in flight. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -83,6 +86,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const ingestionConfig = readIngestionConfig(env);
     const ingestion = createIngestionContainer(ingestionConfig, clients.connection, { quarantine });
 
+    const stats = new StreamServiceStatsRecorder();
     const checkpoints = (name: string): CheckpointStore =>
       options.dataDir === undefined ? new InMemoryCheckpointStore() : new FileCheckpointStore(join(options.dataDir, 'checkpoints', name));
     for (const [service, handler] of [
@@ -93,7 +97,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const functionName = `wildrydes-${service}`;
       const settings = STREAM_MAPPINGS[service];
       const mapping = new KinesisEventSourceMapping({
-        kinesis: clients.kinesis, streamName: RESOURCE_NAMES.telemetryStream, functionName, handler,
+        kinesis: clients.kinesis, streamName: RESOURCE_NAMES.telemetryStream, functionName, handler: stats.observe(service, handler),
         checkpointStore: checkpoints(functionName), startingPosition: 'TRIM_HORIZON', batchSize: settings.batchSize,
         // The deployed windows (up to 20 s) would make the demo sluggish; locally at most 1 s by default.
         maximumBatchingWindowInSeconds: Math.min(settings.maxBatchingWindowSeconds, options.batchingWindowSeconds ?? 1),
@@ -130,6 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       runtime, clients, bus: eventBridge, ingestionUrl: http.url,
       quarantinedRecords: () => quarantine.kept,
+      streamServiceStats: () => stats.snapshot(),
       drain: async (timeoutMs = 60_000) => { await Promise.all(mappings.map((m) => m.drain({ timeoutMs }))); },
       stop: async () => {
         await Promise.all([...stoppers.map((stop) => stop()), ...mappings.map((m) => m.stop())]);

@@ -6,7 +6,10 @@
  *
  *   npm start -- [--unicorns N] [--seed S] [--duration 10m] [--data-dir DIR]
  */
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { KinesisStreamReader, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
+import { defaultEndpointsFilePath } from '@wildrydes/local-aws';
 import { runMain } from '@wildrydes/cli-support';
 import { FleetSimulation, RESOURCE_NAMES, type UnicornAlert } from '@wildrydes/domain';
 import { parseStartCommandLine } from './local-options';
@@ -67,6 +70,14 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }, 1000);
 
+  // For scripts (the benchmark): the same figures and each service's lag, as JSON, every second and at the end.
+  const statusFile = join(dirname(defaultEndpointsFilePath()), 'status.json');
+  const writeStatus = (): Promise<void> => writeFile(statusFile, JSON.stringify({
+    updatedAt: Date.now(), sent, failed, summariesEmitted: summaries, alerts, quarantinedRecords: stack.quarantinedRecords(),
+    services: stack.streamServiceStats(),
+  }, null, 2)).catch(() => undefined);
+  const statusWriter = setInterval(() => void writeStatus(), 1000);
+
   let lastStatus = performance.now();
   const status = setInterval(() => {
     const now = performance.now();
@@ -86,8 +97,10 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write('\nstopping…\n');
   if (tick) clearInterval(tick);
   clearInterval(status);
+  clearInterval(statusWriter);
   abort.abort();
   await summaryCount;
+  await writeStatus();
   await stack.stop();
   console.log(`stopped. ${sent} readings sent, ${summaries} minute summaries emitted, ${alerts} alerts.`);
   return 0;
