@@ -1,3 +1,4 @@
 export * from './runtime/index';
 export * from './eventbridge/index';
 export * from './event-source-mapping/index';
+export * from './meter/index';
