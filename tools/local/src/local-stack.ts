@@ -1,9 +1,13 @@
 import { join } from 'node:path';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { FileCheckpointStore, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, startLocalEventBridge, startLocalRuntime, type CheckpointStore, type LocalEventBridge, type LocalRuntime } from '@wildrydes/local-aws';
-import { S3Quarantine } from '@wildrydes/adapters/s3';
-import { createAwsClients, type AwsClients } from '@wildrydes/adapters/clients';
+import {
+  BillingMeter, FileCheckpointStore, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, startLocalEventBridge, startLocalRuntime,
+  type CheckpointStore, type LocalEventBridge, type LocalRuntime,
+} from '@wildrydes/local-aws';
+import { awsConnection, createAwsClients, type AwsClients, type AwsConnection, type SdkClient } from '@wildrydes/adapters/clients';
+import { createKinesisClient } from '@wildrydes/adapters/kinesis';
+import { createS3Client, S3Quarantine } from '@wildrydes/adapters/s3';
 import { RESOURCE_NAMES, STREAM_MAPPINGS, UNICORN_ALERT_EVENT_PATTERN, parseUnicornAlert, type Quarantine, type QuarantinedRecord, type UnicornAlert } from '@wildrydes/domain';
 import { AGGREGATION_TOKENS, createAggregationContainer, readAggregationConfig } from '@wildrydes/aggregation';
 import { ARCHIVAL_TOKENS, ARCHIVE_ALERTS_RULE, createArchivalContainer, readArchivalConfig } from '@wildrydes/archival';
@@ -45,10 +49,15 @@ export interface LocalStack {
   quarantinedRecords(): number;
   /** Per stream service: invocations, records, handler time and lag (iterator age). */
   streamServiceStats(): Record<string, StreamServiceStats>;
+  /** What AWS would bill each service for, counted from every call its clients made. */
+  readonly meter: BillingMeter;
   /** Resolves when every mapping has read its shards to the tip and no invocation is in flight. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The deployed functions' memory (infra's ServiceFunction default), for the meter's GB-seconds. */
+const LAMBDA_MEMORY_MB = 512;
 
 const FUNCTION_ARN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 
@@ -70,6 +79,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const mappings: KinesisEventSourceMapping[] = [];
   const stoppers: (() => Promise<void>)[] = [];
   const clients = createAwsClients(runtime.endpoints);
+  const meter = new BillingMeter();
+  const serviceClients: SdkClient[] = [];
+  const destroyClients = (): void => {
+    clients.destroy();
+    serviceClients.splice(0).forEach((client) => client.destroy());
+  };
   try {
     await provisionResources(clients);
     const env = options.env ?? process.env;
@@ -77,14 +92,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (level === 'warn' || level === 'error') console.error(`[${level}] ${message}${fields ? ' ' + JSON.stringify(fields) : ''}`);
     });
 
-    const health = createHealthContainer(readHealthConfig(env), clients.connection);
-    const aggregation = createAggregationContainer(readAggregationConfig(env), clients.connection);
+    // Each service makes its own clients, as its Lambda would; the meter counts what AWS would bill each of them.
+    const connectionFor = (label: string): AwsConnection => awsConnection(runtime.endpoints, (client) => {
+      meter.attach(client, label);
+      serviceClients.push(client);
+    });
+    const health = createHealthContainer(readHealthConfig(env), connectionFor('health'));
+    const aggregation = createAggregationContainer(readAggregationConfig(env), connectionFor('aggregation'));
     const archivalConfig = readArchivalConfig(env);
     // One quarantine for the two services that keep rejects, counting what it keeps for the status line.
-    const quarantine = new CountingQuarantine(new S3Quarantine(clients.s3, archivalConfig.dataBucket));
-    const archival = createArchivalContainer(archivalConfig, clients.connection, { quarantine });
+    const quarantine = new CountingQuarantine(new S3Quarantine(createS3Client(connectionFor('archival')), archivalConfig.dataBucket));
+    const archival = createArchivalContainer(archivalConfig, connectionFor('archival'), { quarantine });
     const ingestionConfig = readIngestionConfig(env);
-    const ingestion = createIngestionContainer(ingestionConfig, clients.connection, { quarantine });
+    const ingestion = createIngestionContainer(ingestionConfig, connectionFor('ingestion'), { quarantine });
+    // The mappings read the stream as Lambda's pollers do (GetRecords is billed to the stream, on demand).
+    const pollerKinesis = createKinesisClient(connectionFor('event-source-mappings'));
 
     const stats = new StreamServiceStatsRecorder();
     const checkpoints = (name: string): CheckpointStore =>
@@ -97,7 +119,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const functionName = `wildrydes-${service}`;
       const settings = STREAM_MAPPINGS[service];
       const mapping = new KinesisEventSourceMapping({
-        kinesis: clients.kinesis, streamName: RESOURCE_NAMES.telemetryStream, functionName, handler: stats.observe(service, handler),
+        kinesis: pollerKinesis, streamName: RESOURCE_NAMES.telemetryStream, functionName,
+        handler: stats.observe(service, handler, (ms) => meter.recordInvocation(functionName, ms, LAMBDA_MEMORY_MB, service)),
         checkpointStore: checkpoints(functionName), startingPosition: 'TRIM_HORIZON', batchSize: settings.batchSize,
         // The deployed windows (up to 20 s) would make the demo sluggish; locally at most 1 s by default.
         maximumBatchingWindowInSeconds: Math.min(settings.maxBatchingWindowSeconds, options.batchingWindowSeconds ?? 1),
@@ -135,16 +158,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       runtime, clients, bus: eventBridge, ingestionUrl: http.url,
       quarantinedRecords: () => quarantine.kept,
       streamServiceStats: () => stats.snapshot(),
+      meter,
       drain: async (timeoutMs = 60_000) => { await Promise.all(mappings.map((m) => m.drain({ timeoutMs }))); },
       stop: async () => {
         await Promise.all([...stoppers.map((stop) => stop()), ...mappings.map((m) => m.stop())]);
-        clients.destroy();
+        destroyClients();
         await runtime.stop();
       },
     };
   } catch (error) {
     await Promise.all([...stoppers.map((stop) => stop()), ...mappings.map((m) => m.stop())]);
-    clients.destroy();
+    destroyClients();
     await runtime.stop();
     throw error;
   }

@@ -74,7 +74,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const statusFile = join(dirname(defaultEndpointsFilePath()), 'status.json');
   const writeStatus = (): Promise<void> => writeFile(statusFile, JSON.stringify({
     updatedAt: Date.now(), sent, failed, summariesEmitted: summaries, alerts, quarantinedRecords: stack.quarantinedRecords(),
-    services: stack.streamServiceStats(),
+    services: stack.streamServiceStats(), meter: stack.meter.snapshot(),
   }, null, 2)).catch(() => undefined);
   const statusWriter = setInterval(() => void writeStatus(), 1000);
 
@@ -102,7 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
   await summaryCount;
   await writeStatus();
   await stack.stop();
-  console.log(`stopped. ${sent} readings sent, ${summaries} minute summaries emitted, ${alerts} alerts.`);
+  console.log(`stopped. ${sent} readings sent, ${summaries} minute summaries emitted, ${alerts} alerts.\n\nWhat AWS would have billed the services for:\n${stack.meter.formatTotals()}`);
   return 0;
 }
 
