@@ -5,6 +5,7 @@ import type {
 import type { CheckpointStore } from './checkpoint-store.port';
 import { EventSourceMappingError } from './event-source-mapping.errors';
 import type { KinesisOnFailureRecord } from './lambda-kinesis-event';
+import type { SharedShardReader } from './shared-shard-reader';
 
 export type KinesisStreamEventHandler = (
   event: KinesisStreamEvent, context: Context,
@@ -59,6 +60,11 @@ export interface KinesisEventSourceMappingOptions {
   tumblingWindowInSeconds?: number;
   /** The on-failure destination. Without it, discarded batches are logged at level error. */
   onFailure?: (failure: KinesisOnFailureRecord) => Promise<void>;
+  /**
+   * Read the stream through a reader shared with other mappings of the same stream and client: one GetRecords loop
+   * per shard for all of them. Without it (the default), the mapping reads every shard by itself.
+   */
+  shardReader?: SharedShardReader;
   /** Wait between GetRecords calls on a shard with nothing new; Lambda polls about once a second. */
   pollIntervalMs?: number;
   /** Cap of one invocation's JSON payload, default 6 MB (Lambda's synchronous invocation limit). */
@@ -77,10 +83,11 @@ export interface KinesisEventSourceMappingOptions {
 }
 
 export type MappingSettings = Required<Omit<KinesisEventSourceMappingOptions,
-  'startingPositionTimestamp' | 'functionResponseTypes' | 'onFailure'>> & {
+  'startingPositionTimestamp' | 'functionResponseTypes' | 'onFailure' | 'shardReader'>> & {
   startingPositionTimestamp: Date | undefined;
   reportBatchItemFailures: boolean;
   onFailure: KinesisEventSourceMappingOptions['onFailure'];
+  shardReader: SharedShardReader | undefined;
 };
 
 const defaultLog: EventSourceMappingLog = (level, message, fields) => {
@@ -105,6 +112,7 @@ export function resolveSettings(options: KinesisEventSourceMappingOptions): Mapp
     maximumRecordAgeInSeconds: options.maximumRecordAgeInSeconds ?? -1,
     tumblingWindowInSeconds: options.tumblingWindowInSeconds ?? 0,
     onFailure: options.onFailure,
+    shardReader: options.shardReader,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
     maxPayloadBytes: options.maxPayloadBytes ?? 6 * 1024 * 1024,
     maxStateBytes: options.maxStateBytes ?? 1024 * 1024,
@@ -131,6 +139,9 @@ export function resolveSettings(options: KinesisEventSourceMappingOptions): Mapp
     'startingPositionTimestamp is required with AT_TIMESTAMP and only allowed with it');
   check(settings.pollIntervalMs > 0 && settings.maxBackoffMs > 0 && settings.shardDiscoveryIntervalMs > 0,
     'pollIntervalMs, maxBackoffMs and shardDiscoveryIntervalMs must be positive');
+  check(settings.shardReader === undefined
+    || (settings.shardReader.streamName === settings.streamName && settings.shardReader.kinesis === settings.kinesis),
+  'a shardReader serves the mappings of its own stream and Kinesis client only');
   check(settings.maxPayloadBytes > 0 && settings.timeoutSeconds > 0 && settings.maxStateBytes > 0,
     'maxPayloadBytes, maxStateBytes and timeoutSeconds must be positive');
   return settings;

@@ -9,3 +9,6 @@ export { InMemoryCheckpointStore } from './in-memory-checkpoint-store';
 export { FileCheckpointStore } from './file-checkpoint-store';
 export { EventSourceMappingError, type EventSourceMappingErrorCode } from './event-source-mapping.errors';
 export { createLocalKinesisClient } from './local-kinesis-client';
+export {
+  SharedShardReader, type SharedShardReaderLease, type SharedShardReaderOptions,
+} from './shared-shard-reader';

@@ -50,6 +50,7 @@ export class KinesisEventSourceMapping {
     this.changed();
     await this.running;
     while (this.pollersDone.size > 0) await Promise.all([...this.pollersDone]);
+    this.runtime?.shared?.close();
   }
 
   /**
@@ -123,6 +124,7 @@ export class KinesisEventSourceMapping {
       settings: this.settings,
       identity: await this.identity(),
       signal: this.abort.signal,
+      shared: this.settings.shardReader?.lease(),
       nextTick: () => ++this.tick,
       changed: () => this.changed(),
       sleep: (ms) => this.sleep(ms),

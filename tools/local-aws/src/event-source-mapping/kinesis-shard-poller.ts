@@ -1,4 +1,4 @@
-import { GetRecordsCommand, GetShardIteratorCommand, type ShardIteratorType } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, type ShardIteratorType, type _Record } from '@aws-sdk/client-kinesis';
 import type { Context } from 'aws-lambda';
 import { SHARD_END_CHECKPOINT, type ShardCheckpoint } from './checkpoint-store.port';
 import type { MappingSettings } from './event-source-mapping.options';
@@ -6,6 +6,7 @@ import {
   copyRecord, eventBytes, lambdaContext, onFailureRecord, retryFromIndex, stateOf, toDeliverableRecord, tumblingWindowEvent,
   windowOf, windowTime, type DeliverableRecord, type EventSourceIdentity, type FailureCondition, type WindowBounds,
 } from './lambda-kinesis-event';
+import { BEFORE_FIRST_RECORD, type SharedShardReaderLease } from './shared-shard-reader';
 
 export type IteratorStart =
   | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string }
@@ -17,6 +18,8 @@ export interface ShardPollerRuntime {
   readonly settings: MappingSettings;
   readonly identity: EventSourceIdentity;
   readonly signal: AbortSignal;
+  /** The shared shard reader, when the mapping uses one. */
+  readonly shared: SharedShardReaderLease | undefined;
   /** A counter that orders poll starts against drain() calls. */
   nextTick(): number;
   changed(): void;
@@ -172,8 +175,13 @@ export class KinesisShardPoller {
     return { count, full: count === batchSize };
   }
 
-  /** Appends one GetRecords result to the buffer: the number of records, or undefined after an API error. */
+  /**
+   * Appends one read to the buffer: from the shared reader while this shard's position is in its buffer, else one
+   * GetRecords of its own. The number of records, or undefined after an API error.
+   */
   private async fetch(): Promise<number | undefined> {
+    const shared = await this.readShared();
+    if (shared !== undefined) return shared;
     const { kinesis, streamName, batchSize, log } = this.rt.settings;
     try {
       this.iterator ??= await this.shardIterator();
@@ -181,14 +189,7 @@ export class KinesisShardPoller {
         new GetRecordsCommand({ ShardIterator: this.iterator, Limit: batchSize }), { abortSignal: this.rt.signal });
       this.apiFailures = 0;
       this.iterator = out.NextShardIterator;
-      if (!out.NextShardIterator) this.ended = true;
-      const records = out.Records ?? [];
-      for (const record of records) this.buffer.push(toDeliverableRecord(record, this.shardId, this.rt.identity));
-      const last = records[records.length - 1]?.SequenceNumber;
-      if (last) this.start = { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: last };
-      if (records.length > 0) this.tipTick = -1;
-      this.behindLatest = out.MillisBehindLatest ?? 0;
-      return records.length;
+      return this.take(out.Records ?? [], !out.NextShardIterator, out.MillisBehindLatest ?? 0);
     } catch (error) {
       if (this.rt.signal.aborted) return undefined;
       // An expired iterator is renewed at once; any other error keeps the iterator, which stays valid for 5 minutes.
@@ -203,6 +204,31 @@ export class KinesisShardPoller {
       await this.rt.sleep(this.rt.backoffMs(this.apiFailures));
       return undefined;
     }
+  }
+
+  /** A read from the shared reader, or undefined when there is none or this position is not in its buffer. */
+  private async readShared(): Promise<number | undefined> {
+    const { shared, signal, settings } = this.rt;
+    const { start } = this;
+    // LATEST and AT_TIMESTAMP are no position in the buffer: such a shard reads alone until its first record.
+    const position = start.type === 'AFTER_SEQUENCE_NUMBER' ? start.sequenceNumber
+      : start.type === 'TRIM_HORIZON' ? BEFORE_FIRST_RECORD : undefined;
+    if (!shared || position === undefined) return undefined;
+    const out = await shared.read(this.shardId, position, settings.batchSize, signal);
+    if (!out) return undefined;
+    // The own iterator is dropped: if this shard falls out of the buffer, it starts again from its position.
+    this.iterator = undefined;
+    return this.take(out.records, out.ended, out.millisBehindLatest);
+  }
+
+  private take(records: readonly _Record[], ended: boolean, millisBehindLatest: number): number {
+    if (ended) this.ended = true;
+    for (const record of records) this.buffer.push(toDeliverableRecord(record, this.shardId, this.rt.identity));
+    const last = records[records.length - 1]?.SequenceNumber;
+    if (last) this.start = { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: last };
+    if (records.length > 0) this.tipTick = -1;
+    this.behindLatest = millisBehindLatest;
+    return records.length;
   }
 
   private async shardIterator(): Promise<string> {
