@@ -39,7 +39,12 @@ interface Batch {
 interface OpenWindowState {
   bounds: WindowBounds;
   state: Record<string, unknown>;
+  /** The state's size as JSON: it travels in the same payload as the records. */
+  stateBytes: number;
 }
+
+/** Room kept in a tumbling-window payload for `window`, `shardId`, `eventSourceARN` and the flags. */
+const WINDOW_ENVELOPE_BYTES = 512;
 
 /** What one invocation of a tumbling-window batch came to. */
 type WindowOutcome =
@@ -71,7 +76,9 @@ export class KinesisShardPoller {
     this.lastCheckpoint = resume?.sequenceNumber;
     if (resume?.window && rt.settings.tumblingWindowInSeconds > 0) {
       const { start: windowStart, end, state } = resume.window;
-      this.window = { bounds: { startMs: Date.parse(windowStart), endMs: Date.parse(end) }, state };
+      this.window = {
+        bounds: { startMs: Date.parse(windowStart), endMs: Date.parse(end) }, state, stateBytes: Buffer.byteLength(JSON.stringify(state)),
+      };
     }
   }
 
@@ -156,12 +163,15 @@ export class KinesisShardPoller {
 
   /**
    * How many buffered records the next batch takes, and whether that batch is full (by count, payload, or, with
-   * tumbling windows, because the next record belongs to another window: a batch never spans two windows).
+   * tumbling windows, because the next record belongs to another window: a batch never spans two windows). With
+   * windows, the payload also carries the state the batch will be given.
    */
   private fitting(): { count: number; full: boolean } {
-    const { batchSize, maxPayloadBytes, tumblingWindowInSeconds } = this.rt.settings;
+    const { batchSize, tumblingWindowInSeconds } = this.rt.settings;
     const head = this.buffer[0];
     const windowStart = tumblingWindowInSeconds > 0 && head ? this.windowFor(head).startMs : undefined;
+    const state = windowStart !== undefined && this.window?.bounds.startMs === windowStart ? this.window.stateBytes : 2;
+    const maxPayloadBytes = this.rt.settings.maxPayloadBytes - (windowStart === undefined ? 0 : WINDOW_ENVELOPE_BYTES + state);
     let count = 0;
     let bytes = 0;
     for (const record of this.buffer) {
@@ -313,19 +323,23 @@ export class KinesisShardPoller {
       // Stopping with the old window still open: this batch is not checkpointed, so the next run delivers it.
       if (this.window) return;
     }
-    const given = this.window?.state ?? {};
     this.inFlight = true;
     this.rt.changed();
-    let outcome: WindowOutcome;
     try {
-      outcome = await this.invokeWindow(records, bounds, given);
+      await this.invokeAndSettleWindow(batch, bounds);
     } finally {
       this.inFlight = false;
       this.rt.changed();
     }
+  }
+
+  private async invokeAndSettleWindow(batch: Batch, bounds: WindowBounds): Promise<void> {
+    const { records } = batch;
+    const given = this.window?.state ?? {};
+    const outcome = await this.invokeWindow(records, bounds, given);
     if (outcome.kind === 'failed') return this.retryWindowBatch(batch, outcome.retryFrom, outcome.functionError);
     if (outcome.bytes <= this.rt.settings.maxStateBytes) {
-      this.window = { bounds, state: outcome.state };
+      this.window = { bounds, state: outcome.state, stateBytes: outcome.bytes };
       return this.checkpointAfter(records);
     }
     this.rt.settings.log('warn', 'function returned a state over maxStateBytes', {
@@ -422,7 +436,7 @@ export class KinesisShardPoller {
           failure = String(error);
         }
         if (failure === undefined) {
-          this.window = early ? { bounds: open.bounds, state: {} } : undefined;
+          this.window = early ? { bounds: open.bounds, state: {}, stateBytes: 2 } : undefined;
           if (this.lastCheckpoint !== undefined) await this.checkpoint(this.lastCheckpoint);
           return;
         }

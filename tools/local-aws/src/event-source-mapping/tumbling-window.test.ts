@@ -331,6 +331,20 @@ describe('KinesisEventSourceMapping with tumbling windows, against kinesalite', 
     ]);
   });
 
+  it('counts the state in the payload limit: no event, state included, passes maxPayloadBytes', async () => {
+    const { name } = await newStream();
+    const seq = sequenceNumbers(await putRecords(local.kinesis, name,
+      Array.from({ length: 12 }, (_, i) => ({ partitionKey: 'unicorn-1', data: 'x'.repeat(200 + i) }))));
+    const { events, handler } = aggregator((_, state) => ({ state: { count: state.count, padding: 'p'.repeat(1200) } }));
+    const mapping = startMapping({ streamName: name, handler, maxPayloadBytes: 3000, tumblingWindowInSeconds: LONG_WINDOW });
+
+    await mapping.drain({ timeoutMs: 10_000 });
+
+    expect(events.flatMap(sequenceNumbersOf)).toEqual(seq);
+    expect(events[0]!.Records.length).toBeGreaterThan(events[1]!.Records.length);
+    for (const event of events) expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThanOrEqual(3000);
+  });
+
   it('closes the window when the shard ends; the children start with a fresh state', async () => {
     const { name } = await newStream();
     const parentPuts = await putRecords(local.kinesis, name, entries(3, 'parent'));
