@@ -90,7 +90,8 @@ export type MappingSettings = Required<Omit<KinesisEventSourceMappingOptions,
   shardReader: SharedShardReader | undefined;
 };
 
-const defaultLog: EventSourceMappingLog = (level, message, fields) => {
+/** Warnings and errors as JSON lines on stderr. */
+export const defaultLog: EventSourceMappingLog = (level, message, fields) => {
   if (level === 'warn' || level === 'error') console.error(JSON.stringify({ level, message, ...fields }));
 };
 

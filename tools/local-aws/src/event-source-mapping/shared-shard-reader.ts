@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
-import type { EventSourceMappingLog } from './event-source-mapping.options';
+import { defaultLog, type EventSourceMappingLog } from './event-source-mapping.options';
 
 export interface SharedShardReaderOptions {
   kinesis: KinesisClient;
@@ -16,6 +16,7 @@ export interface SharedShardReaderOptions {
   holdMs?: number;
   /** Cap of the backoff after API errors. */
   maxBackoffMs?: number;
+  /** Default: warnings and errors as JSON lines on stderr, as the mappings log. */
   log?: EventSourceMappingLog;
 }
 
@@ -72,7 +73,7 @@ export class SharedShardReader {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.holdMs = options.holdMs ?? 10_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? defaultLog;
     if (!(Number.isInteger(this.capacity) && this.capacity > 0 && this.pollIntervalMs > 0 && this.holdMs > 0)) {
       throw new RangeError('bufferRecords must be a positive integer; pollIntervalMs and holdMs must be positive');
     }
