@@ -1,12 +1,15 @@
 /**
- * Throughput of put → KinesisEventSourceMapping → no-op handler against in-process kinesalite.
- * Run: cd /work/main && npx tsx --tsconfig tsconfig.json adapters/src/local/event-source-mapping/event-source-mapping.bench.ts
+ * Throughput of put → KinesisEventSourceMapping → no-op handler against in-process kinesalite, and of three
+ * mappings on one stream reading it each by itself or through one SharedShardReader.
+ * Run (repository root): npx tsx --tsconfig tsconfig.json tools/local-aws/src/event-source-mapping/event-source-mapping.bench.ts
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { InMemoryCheckpointStore } from './in-memory-checkpoint-store';
 import { KinesisEventSourceMapping } from './kinesis-event-source-mapping';
 import { createStream, putRecords, startKinesalite, type LocalKinesis, type PutEntry } from './kinesalite.test-support';
+import { createLocalKinesisClient } from './local-kinesis-client';
+import { SharedShardReader } from './shared-shard-reader';
 
 const RECORDS = 50_000;
 const SHARDS = 4;
@@ -71,10 +74,46 @@ async function scenario(local: LocalKinesis, label: string, runnerFirst: boolean
   }
 }
 
+/** Three mappings (batch sizes 100, 500, 1000) on one backlog: each reading alone, or through one shared reader. */
+async function fanOut(local: LocalKinesis, shared: boolean): Promise<void> {
+  const label = shared ? 'shared reader' : 'separate readers';
+  const streamName = `bench-fan-out-${shared ? 'shared' : 'separate'}`;
+  await createStream(local.kinesis, streamName, SHARDS);
+  await putRecords(local.kinesis, streamName, readings(RECORDS));
+  const kinesis = createLocalKinesisClient(local.endpoint);
+  let getRecords = 0;
+  kinesis.middlewareStack.add((next, context) => async (args) => {
+    if (context.commandName === 'GetRecordsCommand') getRecords += 1;
+    return next(args);
+  }, { step: 'initialize', name: 'countGetRecords' });
+  const shardReader = shared ? new SharedShardReader({ kinesis, streamName, pollIntervalMs: POLL_INTERVAL_MS }) : undefined;
+  let delivered = 0;
+  const mappings = [100, 500, 1000].map((batchSize) => new KinesisEventSourceMapping({
+    kinesis, streamName, functionName: `bench-${batchSize}`, checkpointStore: new InMemoryCheckpointStore(),
+    startingPosition: 'TRIM_HORIZON', batchSize, pollIntervalMs: POLL_INTERVAL_MS, shardReader,
+    handler: async (event) => {
+      delivered += event.Records.length;
+    },
+  }));
+  const start = performance.now();
+  for (const mapping of mappings) mapping.start();
+  await Promise.all(mappings.map((mapping) => mapping.drain()));
+  const ms = performance.now() - start;
+  const callsAtDrain = getRecords;
+  await Promise.all(mappings.map((mapping) => mapping.stop()));
+  kinesis.destroy();
+  if (delivered !== 3 * RECORDS) throw new Error(`delivered ${delivered} of ${3 * RECORDS}`);
+  console.log(`  ${label.padEnd(17)} ${(ms / 1000).toFixed(2)} s  ${rate(3 * RECORDS, ms)} delivered in all, `
+    + `${callsAtDrain.toLocaleString('en-US')} GetRecords calls`);
+}
+
 const local = await startKinesalite();
 try {
   await scenario(local, 'live', true);
   await scenario(local, 'backlog', false);
+  console.log(`\nfan-out: 3 mappings (batch 100, 500, 1000) on one backlog of ${RECORDS} records, ${SHARDS} shards`);
+  await fanOut(local, false);
+  await fanOut(local, true);
   console.log(`\nrss ${Math.round(process.memoryUsage().rss / 1e6)} MB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   await local.close();

@@ -24,6 +24,8 @@ describe('resolveSettings', () => {
       pollIntervalMs: 1000,
       maxPayloadBytes: 6 * 1024 * 1024,
       timeoutSeconds: 3,
+      tumblingWindowInSeconds: 0,
+      maxStateBytes: 1024 * 1024,
     });
   });
 
@@ -38,6 +40,10 @@ describe('resolveSettings', () => {
     ['AT_TIMESTAMP without a timestamp', { startingPosition: 'AT_TIMESTAMP' }],
     ['a timestamp without AT_TIMESTAMP', { startingPositionTimestamp: new Date() }],
     ['pollIntervalMs 0', { pollIntervalMs: 0 }],
+    ['a tumbling window of -1 s', { tumblingWindowInSeconds: -1 }],
+    ['a tumbling window of 901 s', { tumblingWindowInSeconds: 901 }],
+    ['a tumbling window of 1.5 s', { tumblingWindowInSeconds: 1.5 }],
+    ['maxStateBytes 0', { maxStateBytes: 0 }],
   ])('rejects %s as AWS would', (_, options) => {
     expect(() => resolveSettings({ ...valid, ...options })).toThrow(expect.objectContaining({ code: 'ESM_INVALID_CONFIGURATION' }));
   });
@@ -46,6 +52,8 @@ describe('resolveSettings', () => {
     ['the largest batch', { batchSize: 10_000, maximumBatchingWindowInSeconds: 300 }],
     ['the record-age bounds', { maximumRecordAgeInSeconds: 60, maximumRetryAttempts: 10_000 }],
     ['AT_TIMESTAMP with a timestamp', { startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: new Date() }],
+    ['the tumbling-window bounds', { tumblingWindowInSeconds: 900 }],
+    ['a 1 s tumbling window', { tumblingWindowInSeconds: 1 }],
   ])('accepts %s', (_, options) => {
     expect(() => resolveSettings({ ...valid, ...options })).not.toThrow();
   });

@@ -1,12 +1,32 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type {
+  Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent,
+} from 'aws-lambda';
 import type { CheckpointStore } from './checkpoint-store.port';
 import { EventSourceMappingError } from './event-source-mapping.errors';
 import type { KinesisOnFailureRecord } from './lambda-kinesis-event';
+import type { SharedShardReader } from './shared-shard-reader';
 
 export type KinesisStreamEventHandler = (
   event: KinesisStreamEvent, context: Context,
 ) => Promise<KinesisStreamBatchResponse | void> | KinesisStreamBatchResponse | void;
+
+/**
+ * The event of a mapping with tumbling windows. Lambda's event also carries `shardId` and `eventSourceARN`, which
+ * `@types/aws-lambda` leaves out.
+ */
+export type KinesisTumblingWindowEvent = KinesisStreamTumblingWindowEvent & {
+  state: Record<string, unknown>;
+  shardId: string;
+  eventSourceARN: string;
+};
+
+/** What a handler may return; nothing counts as success without tumbling windows and as a failure with them. */
+export type KinesisHandlerResponse = KinesisStreamBatchResponse | KinesisStreamStateResponse | void;
+
+export type KinesisTumblingWindowEventHandler = (
+  event: KinesisTumblingWindowEvent, context: Context,
+) => Promise<KinesisStreamStateResponse | void> | KinesisStreamStateResponse | void;
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type EventSourceMappingLog = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
@@ -17,7 +37,11 @@ export interface KinesisEventSourceMappingOptions {
   kinesis: KinesisClient;
   streamName: string;
   functionName: string;
-  handler: KinesisStreamEventHandler;
+  /**
+   * The function. With `tumblingWindowInSeconds` it receives a KinesisTumblingWindowEvent and must return
+   * `{ state }` (a KinesisTumblingWindowEventHandler). Declared as a method so either kind of handler fits.
+   */
+  handler(event: KinesisStreamEvent, context: Context): Promise<KinesisHandlerResponse> | KinesisHandlerResponse;
   checkpointStore: CheckpointStore;
   startingPosition: StartingPosition;
   /** Required with AT_TIMESTAMP. */
@@ -32,12 +56,21 @@ export interface KinesisEventSourceMappingOptions {
   maximumRetryAttempts?: number;
   /** -1 (never, the default) or 60–604,800. */
   maximumRecordAgeInSeconds?: number;
+  /** 1–900: state is carried between invocations of a shard's window of that many seconds. 0 (default): off. */
+  tumblingWindowInSeconds?: number;
   /** The on-failure destination. Without it, discarded batches are logged at level error. */
   onFailure?: (failure: KinesisOnFailureRecord) => Promise<void>;
+  /**
+   * Read the stream through a reader shared with other mappings of the same stream and client: one GetRecords loop
+   * per shard for all of them. Without it (the default), the mapping reads every shard by itself.
+   */
+  shardReader?: SharedShardReader;
   /** Wait between GetRecords calls on a shard with nothing new; Lambda polls about once a second. */
   pollIntervalMs?: number;
   /** Cap of one invocation's JSON payload, default 6 MB (Lambda's synchronous invocation limit). */
   maxPayloadBytes?: number;
+  /** Cap of a tumbling window's state as JSON, default 1 MB (Lambda's limit per shard); past it the window ends early. */
+  maxStateBytes?: number;
   /** Reported by context.getRemainingTimeInMillis(); not enforced. Default 3 s, Lambda's default. */
   timeoutSeconds?: number;
   /** How often shards are listed again to find new ones; a shard reaching its end triggers a listing at once. */
@@ -50,13 +83,15 @@ export interface KinesisEventSourceMappingOptions {
 }
 
 export type MappingSettings = Required<Omit<KinesisEventSourceMappingOptions,
-  'startingPositionTimestamp' | 'functionResponseTypes' | 'onFailure'>> & {
+  'startingPositionTimestamp' | 'functionResponseTypes' | 'onFailure' | 'shardReader'>> & {
   startingPositionTimestamp: Date | undefined;
   reportBatchItemFailures: boolean;
   onFailure: KinesisEventSourceMappingOptions['onFailure'];
+  shardReader: SharedShardReader | undefined;
 };
 
-const defaultLog: EventSourceMappingLog = (level, message, fields) => {
+/** Warnings and errors as JSON lines on stderr. */
+export const defaultLog: EventSourceMappingLog = (level, message, fields) => {
   if (level === 'warn' || level === 'error') console.error(JSON.stringify({ level, message, ...fields }));
 };
 
@@ -76,9 +111,12 @@ export function resolveSettings(options: KinesisEventSourceMappingOptions): Mapp
     bisectBatchOnFunctionError: options.bisectBatchOnFunctionError ?? false,
     maximumRetryAttempts: options.maximumRetryAttempts ?? -1,
     maximumRecordAgeInSeconds: options.maximumRecordAgeInSeconds ?? -1,
+    tumblingWindowInSeconds: options.tumblingWindowInSeconds ?? 0,
     onFailure: options.onFailure,
+    shardReader: options.shardReader,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
     maxPayloadBytes: options.maxPayloadBytes ?? 6 * 1024 * 1024,
+    maxStateBytes: options.maxStateBytes ?? 1024 * 1024,
     timeoutSeconds: options.timeoutSeconds ?? 3,
     shardDiscoveryIntervalMs: options.shardDiscoveryIntervalMs ?? 10_000,
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
@@ -97,10 +135,15 @@ export function resolveSettings(options: KinesisEventSourceMappingOptions): Mapp
   check(between(settings.maximumRetryAttempts, -1, 10_000), 'maximumRetryAttempts must be -1 or 0 to 10000');
   check(settings.maximumRecordAgeInSeconds === -1 || between(settings.maximumRecordAgeInSeconds, 60, 604_800),
     'maximumRecordAgeInSeconds must be -1 or 60 to 604800');
+  check(between(settings.tumblingWindowInSeconds, 0, 900), 'tumblingWindowInSeconds must be an integer from 0 to 900');
   check((settings.startingPosition === 'AT_TIMESTAMP') === (settings.startingPositionTimestamp !== undefined),
     'startingPositionTimestamp is required with AT_TIMESTAMP and only allowed with it');
   check(settings.pollIntervalMs > 0 && settings.maxBackoffMs > 0 && settings.shardDiscoveryIntervalMs > 0,
     'pollIntervalMs, maxBackoffMs and shardDiscoveryIntervalMs must be positive');
-  check(settings.maxPayloadBytes > 0 && settings.timeoutSeconds > 0, 'maxPayloadBytes and timeoutSeconds must be positive');
+  check(settings.shardReader === undefined
+    || (settings.shardReader.streamName === settings.streamName && settings.shardReader.kinesis === settings.kinesis),
+  'a shardReader serves the mappings of its own stream and Kinesis client only');
+  check(settings.maxPayloadBytes > 0 && settings.timeoutSeconds > 0 && settings.maxStateBytes > 0,
+    'maxPayloadBytes, maxStateBytes and timeoutSeconds must be positive');
   return settings;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DescribeStreamSummaryCommand, SplitShardCommand, type GetRecordsCommandOutput, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ShardCheckpoint } from './checkpoint-store.port';
 import { FileCheckpointStore } from './file-checkpoint-store';
 import { InMemoryCheckpointStore } from './in-memory-checkpoint-store';
 import type { EventSourceMappingLog, KinesisEventSourceMappingOptions } from './event-source-mapping.options';
@@ -79,8 +80,8 @@ function recorder(respond: (sequenceNumbers: string[], call: number) => KinesisS
 
 class RecordingCheckpointStore extends InMemoryCheckpointStore {
   readonly saved: string[] = [];
-  override async save(streamName: string, functionName: string, shardId: string, checkpoint: string): Promise<void> {
-    this.saved.push(checkpoint);
+  override async save(streamName: string, functionName: string, shardId: string, checkpoint: ShardCheckpoint): Promise<void> {
+    this.saved.push(checkpoint.sequenceNumber);
     await super.save(streamName, functionName, shardId, checkpoint);
   }
 }

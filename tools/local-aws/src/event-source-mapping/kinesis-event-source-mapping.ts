@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { DescribeStreamSummaryCommand, ListShardsCommand, type Shard } from '@aws-sdk/client-kinesis';
-import { SHARD_END_CHECKPOINT } from './checkpoint-store.port';
+import { SHARD_END_CHECKPOINT, type ShardCheckpoint } from './checkpoint-store.port';
 import { EventSourceMappingError } from './event-source-mapping.errors';
 import {
   resolveSettings, type KinesisEventSourceMappingOptions, type MappingSettings,
@@ -24,7 +24,7 @@ export class KinesisEventSourceMapping {
   private readonly pollers = new Map<string, KinesisShardPoller>();
   private readonly pollersDone = new Set<Promise<void>>();
   private readonly finished = new Map<string, Finished>();
-  private readonly loaded = new Map<string, string | undefined>();
+  private readonly loaded = new Map<string, ShardCheckpoint | undefined>();
   private listing: Shard[] = [];
   private listedTick = -1;
   private lastFinishTick = -1;
@@ -50,6 +50,7 @@ export class KinesisEventSourceMapping {
     this.changed();
     await this.running;
     while (this.pollersDone.size > 0) await Promise.all([...this.pollersDone]);
+    this.runtime?.shared?.close();
   }
 
   /**
@@ -123,6 +124,7 @@ export class KinesisEventSourceMapping {
       settings: this.settings,
       identity: await this.identity(),
       signal: this.abort.signal,
+      shared: this.settings.shardReader?.lease(),
       nextTick: () => ++this.tick,
       changed: () => this.changed(),
       sleep: (ms) => this.sleep(ms),
@@ -174,12 +176,12 @@ export class KinesisEventSourceMapping {
         .filter((parent): parent is string => parent !== undefined && listed.has(parent));
       if (!parents.every((parent) => this.finished.has(parent))) continue;
       const checkpoint = await this.loadCheckpoint(shardId);
-      if (checkpoint === SHARD_END_CHECKPOINT) {
+      if (checkpoint?.sequenceNumber === SHARD_END_CHECKPOINT) {
         this.finished.set(shardId, 'read');
         continue;
       }
       if (checkpoint !== undefined) {
-        this.startPoller(shardId, { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint });
+        this.startPoller(shardId, { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint.sequenceNumber }, checkpoint);
         continue;
       }
       const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
@@ -197,7 +199,7 @@ export class KinesisEventSourceMapping {
     }
   }
 
-  private async loadCheckpoint(shardId: string): Promise<string | undefined> {
+  private async loadCheckpoint(shardId: string): Promise<ShardCheckpoint | undefined> {
     if (this.loaded.has(shardId)) return this.loaded.get(shardId);
     const { checkpointStore, streamName, functionName } = this.settings;
     const checkpoint = await this.retrying('checkpoint load', { shardId },
@@ -206,9 +208,9 @@ export class KinesisEventSourceMapping {
     return checkpoint;
   }
 
-  private startPoller(shardId: string, start: IteratorStart): void {
+  private startPoller(shardId: string, start: IteratorStart, resume?: ShardCheckpoint): void {
     if (!this.runtime) return;
-    const poller = new KinesisShardPoller(shardId, start, this.runtime);
+    const poller = new KinesisShardPoller(shardId, start, this.runtime, resume);
     this.pollers.set(shardId, poller);
     this.settings.log('info', 'polling shard', { streamName: this.settings.streamName, shardId, start });
     const done = poller.run().then((outcome) => {

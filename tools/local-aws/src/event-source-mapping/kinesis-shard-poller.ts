@@ -1,10 +1,12 @@
-import { GetRecordsCommand, GetShardIteratorCommand, type ShardIteratorType } from '@aws-sdk/client-kinesis';
-import { SHARD_END_CHECKPOINT } from './checkpoint-store.port';
+import { GetRecordsCommand, GetShardIteratorCommand, type ShardIteratorType, type _Record } from '@aws-sdk/client-kinesis';
+import type { Context } from 'aws-lambda';
+import { SHARD_END_CHECKPOINT, type ShardCheckpoint } from './checkpoint-store.port';
 import type { MappingSettings } from './event-source-mapping.options';
 import {
-  copyRecord, eventBytes, lambdaContext, onFailureRecord, retryFromIndex, toDeliverableRecord,
-  type DeliverableRecord, type EventSourceIdentity, type FailureCondition,
+  copyRecord, eventBytes, lambdaContext, onFailureRecord, retryFromIndex, stateOf, toDeliverableRecord, tumblingWindowEvent,
+  windowOf, windowTime, type DeliverableRecord, type EventSourceIdentity, type FailureCondition, type WindowBounds,
 } from './lambda-kinesis-event';
+import { BEFORE_FIRST_RECORD, type SharedShardReaderLease } from './shared-shard-reader';
 
 export type IteratorStart =
   | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string }
@@ -16,6 +18,8 @@ export interface ShardPollerRuntime {
   readonly settings: MappingSettings;
   readonly identity: EventSourceIdentity;
   readonly signal: AbortSignal;
+  /** The shared shard reader, when the mapping uses one. */
+  readonly shared: SharedShardReaderLease | undefined;
   /** A counter that orders poll starts against drain() calls. */
   nextTick(): number;
   changed(): void;
@@ -31,6 +35,22 @@ interface Batch {
   retries: number;
 }
 
+/** The tumbling window a shard is in, with the state its last successful invocation returned. */
+interface OpenWindowState {
+  bounds: WindowBounds;
+  state: Record<string, unknown>;
+  /** The state's size as JSON: it travels in the same payload as the records. */
+  stateBytes: number;
+}
+
+/** Room kept in a tumbling-window payload for `window`, `shardId`, `eventSourceARN` and the flags. */
+const WINDOW_ENVELOPE_BYTES = 512;
+
+/** What one invocation of a tumbling-window batch came to. */
+type WindowOutcome =
+  | { kind: 'succeeded'; state: Record<string, unknown>; bytes: number }
+  | { kind: 'failed'; retryFrom: number; functionError: boolean };
+
 /**
  * Reads one shard the way Lambda's Kinesis poller does: one batch in flight, records in order, a batch
  * retried (or bisected) until it succeeds or is discarded to the on-failure destination.
@@ -45,8 +65,22 @@ export class KinesisShardPoller {
   private readonly retries: Batch[] = [];
   private apiFailures = 0;
   private behindLatest = 0;
+  /** The sequence number last saved, saved again with the window when only the window changes. */
+  private lastCheckpoint: string | undefined;
+  private window: OpenWindowState | undefined;
 
-  constructor(readonly shardId: string, private start: IteratorStart, private readonly rt: ShardPollerRuntime) {}
+  /** `resume` is the checkpoint `start` comes from, if any: with tumbling windows it holds the open window. */
+  constructor(
+    readonly shardId: string, private start: IteratorStart, private readonly rt: ShardPollerRuntime, resume?: ShardCheckpoint,
+  ) {
+    this.lastCheckpoint = resume?.sequenceNumber;
+    if (resume?.window && rt.settings.tumblingWindowInSeconds > 0) {
+      const { start: windowStart, end, state } = resume.window;
+      this.window = {
+        bounds: { startMs: Date.parse(windowStart), endMs: Date.parse(end) }, state, stateBytes: Buffer.byteLength(JSON.stringify(state)),
+      };
+    }
+  }
 
   /** Resolves 'ended' once a closed shard is read, delivered and checkpointed to its end. */
   async run(): Promise<'ended' | 'stopped'> {
@@ -57,7 +91,8 @@ export class KinesisShardPoller {
           await this.checkpoint(SHARD_END_CHECKPOINT);
           return 'ended';
         }
-        if (batch) await this.deliver(batch);
+        if (batch === 'close-window') await this.closeWindow(false);
+        else if (batch) await this.deliver(batch);
       } catch (error) {
         if (this.rt.signal.aborted) break;
         // Not expected (every step retries its own errors), but a poller must outlive its bugs.
@@ -68,28 +103,40 @@ export class KinesisShardPoller {
     return 'stopped';
   }
 
-  /** A batch to deliver, 'ended', or undefined when there is nothing yet (after waiting a poll interval). */
-  private async nextBatch(): Promise<Batch | 'ended' | undefined> {
+  /**
+   * A batch to deliver, 'ended', 'close-window' when the open tumbling window is over, or undefined when there is
+   * nothing yet (after waiting a poll interval).
+   */
+  private async nextBatch(): Promise<Batch | 'ended' | 'close-window' | undefined> {
     const retry = this.retries.shift();
     if (retry) return retry;
     const { batchSize, maximumBatchingWindowInSeconds, pollIntervalMs } = this.rt.settings;
     let windowEnds: number | undefined;
     while (!this.rt.signal.aborted) {
       const { count, full } = this.fitting();
+      // A record of a later tumbling window: the open one is over, and it is closed before the next one starts.
+      if (count > 0 && this.window && this.windowFor(this.buffer[0]!).startMs !== this.window.bounds.startMs) {
+        return 'close-window';
+      }
       if (count > 0) windowEnds ??= Date.now() + maximumBatchingWindowInSeconds * 1000;
       if (count > 0 && (full || this.ended || Date.now() >= (windowEnds ?? 0))) {
         return { records: this.buffer.splice(0, count), retries: 0 };
       }
-      if (this.ended) return 'ended';
+      // Lambda considers a tumbling window closed when its shard ends; the children start with a fresh state.
+      if (this.ended) return this.window ? 'close-window' : 'ended';
       const tick = this.rt.nextTick();
+      const readAt = Date.now();
       const fetched = await this.fetch();
       if (fetched === undefined || fetched === batchSize) continue;
       if (this.buffer.length === 0) {
         // Real Kinesis may answer empty while behind (sparse shards): only an empty answer at the tip is idle.
         if (this.ended || this.behindLatest > 0) return undefined;
+        // Arrival times are stamped on put, so once a read that started after the window's end finds the tip
+        // empty, no record of that window can come any more.
+        if (this.window && readAt >= this.window.bounds.endMs) return 'close-window';
         this.tipTick = tick;
         this.rt.changed();
-        await this.rt.sleep(pollIntervalMs);
+        await this.rt.sleep(this.idleWaitMs());
         return undefined;
       }
       windowEnds ??= Date.now() + maximumBatchingWindowInSeconds * 1000;
@@ -99,13 +146,37 @@ export class KinesisShardPoller {
     return undefined;
   }
 
-  /** How many buffered records the next batch takes, and whether that batch is full (by count or payload). */
+  /** At the tip: one poll interval, or less when the open tumbling window ends sooner. */
+  private idleWaitMs(): number {
+    const { pollIntervalMs } = this.rt.settings;
+    return this.window ? Math.max(1, Math.min(pollIntervalMs, this.window.bounds.endMs - Date.now())) : pollIntervalMs;
+  }
+
+  /**
+   * The tumbling window of a record, by its arrival time. Arrival times grow along a shard; one stamped before the
+   * open window (the clock stepped back) joins the open window rather than reopening a closed one.
+   */
+  private windowFor(record: DeliverableRecord): WindowBounds {
+    const bounds = windowOf(record.event.kinesis.approximateArrivalTimestamp, this.rt.settings.tumblingWindowInSeconds);
+    return this.window && bounds.startMs < this.window.bounds.startMs ? this.window.bounds : bounds;
+  }
+
+  /**
+   * How many buffered records the next batch takes, and whether that batch is full (by count, payload, or, with
+   * tumbling windows, because the next record belongs to another window: a batch never spans two windows). With
+   * windows, the payload also carries the state the batch will be given.
+   */
   private fitting(): { count: number; full: boolean } {
-    const { batchSize, maxPayloadBytes } = this.rt.settings;
+    const { batchSize, tumblingWindowInSeconds } = this.rt.settings;
+    const head = this.buffer[0];
+    const windowStart = tumblingWindowInSeconds > 0 && head ? this.windowFor(head).startMs : undefined;
+    const state = windowStart !== undefined && this.window?.bounds.startMs === windowStart ? this.window.stateBytes : 2;
+    const maxPayloadBytes = this.rt.settings.maxPayloadBytes - (windowStart === undefined ? 0 : WINDOW_ENVELOPE_BYTES + state);
     let count = 0;
     let bytes = 0;
     for (const record of this.buffer) {
       if (count === batchSize) return { count, full: true };
+      if (windowStart !== undefined && this.windowFor(record).startMs !== windowStart) return { count, full: true };
       // The first record always goes: Kinesis caps records at 1 MB, far below any sane payload limit.
       if (count > 0 && eventBytes(bytes + record.bytes, count + 1) > maxPayloadBytes) return { count, full: true };
       bytes += record.bytes;
@@ -114,8 +185,13 @@ export class KinesisShardPoller {
     return { count, full: count === batchSize };
   }
 
-  /** Appends one GetRecords result to the buffer: the number of records, or undefined after an API error. */
+  /**
+   * Appends one read to the buffer: from the shared reader while this shard's position is in its buffer, else one
+   * GetRecords of its own. The number of records, or undefined after an API error.
+   */
   private async fetch(): Promise<number | undefined> {
+    const shared = await this.readShared();
+    if (shared !== undefined) return shared;
     const { kinesis, streamName, batchSize, log } = this.rt.settings;
     try {
       this.iterator ??= await this.shardIterator();
@@ -123,14 +199,7 @@ export class KinesisShardPoller {
         new GetRecordsCommand({ ShardIterator: this.iterator, Limit: batchSize }), { abortSignal: this.rt.signal });
       this.apiFailures = 0;
       this.iterator = out.NextShardIterator;
-      if (!out.NextShardIterator) this.ended = true;
-      const records = out.Records ?? [];
-      for (const record of records) this.buffer.push(toDeliverableRecord(record, this.shardId, this.rt.identity));
-      const last = records[records.length - 1]?.SequenceNumber;
-      if (last) this.start = { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: last };
-      if (records.length > 0) this.tipTick = -1;
-      this.behindLatest = out.MillisBehindLatest ?? 0;
-      return records.length;
+      return this.take(out.Records ?? [], !out.NextShardIterator, out.MillisBehindLatest ?? 0);
     } catch (error) {
       if (this.rt.signal.aborted) return undefined;
       // An expired iterator is renewed at once; any other error keeps the iterator, which stays valid for 5 minutes.
@@ -145,6 +214,31 @@ export class KinesisShardPoller {
       await this.rt.sleep(this.rt.backoffMs(this.apiFailures));
       return undefined;
     }
+  }
+
+  /** A read from the shared reader, or undefined when there is none or this position is not in its buffer. */
+  private async readShared(): Promise<number | undefined> {
+    const { shared, signal, settings } = this.rt;
+    const { start } = this;
+    // LATEST and AT_TIMESTAMP are no position in the buffer: such a shard reads alone until its first record.
+    const position = start.type === 'AFTER_SEQUENCE_NUMBER' ? start.sequenceNumber
+      : start.type === 'TRIM_HORIZON' ? BEFORE_FIRST_RECORD : undefined;
+    if (!shared || position === undefined) return undefined;
+    const out = await shared.read(this.shardId, position, settings.batchSize, signal);
+    if (!out) return undefined;
+    // The own iterator is dropped: if this shard falls out of the buffer, it starts again from its position.
+    this.iterator = undefined;
+    return this.take(out.records, out.ended, out.millisBehindLatest);
+  }
+
+  private take(records: readonly _Record[], ended: boolean, millisBehindLatest: number): number {
+    if (ended) this.ended = true;
+    for (const record of records) this.buffer.push(toDeliverableRecord(record, this.shardId, this.rt.identity));
+    const last = records[records.length - 1]?.SequenceNumber;
+    if (last) this.start = { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: last };
+    if (records.length > 0) this.tipTick = -1;
+    this.behindLatest = millisBehindLatest;
+    return records.length;
   }
 
   private async shardIterator(): Promise<string> {
@@ -166,15 +260,14 @@ export class KinesisShardPoller {
     const records = await this.withoutExpired(batch);
     // Stopping: what is not delivered yet is not checkpointed either, so the next run delivers it.
     if (records.length === 0 || this.rt.signal.aborted) return;
+    if (settings.tumblingWindowInSeconds > 0) return this.deliverToWindow({ records, retries: batch.retries });
     const sequenceNumbers = records.map((record) => record.event.kinesis.sequenceNumber);
     this.inFlight = true;
     this.rt.changed();
     let retryFrom: number | undefined;
     let functionError = false;
     try {
-      const context = lambdaContext(
-        settings.functionName, this.rt.identity.functionArn, settings.timeoutSeconds * 1000, settings.clock);
-      const response = await settings.handler({ Records: records.map((record) => copyRecord(record.event)) }, context);
+      const response = await settings.handler({ Records: records.map((record) => copyRecord(record.event)) }, this.context());
       retryFrom = settings.reportBatchItemFailures ? retryFromIndex(response, sequenceNumbers) : undefined;
     } catch (error) {
       functionError = true;
@@ -210,6 +303,150 @@ export class KinesisShardPoller {
     this.retries.unshift({ records: failed, retries: batch.retries + 1 });
     log('debug', 'retrying batch', { functionName, shardId: this.shardId, retry: batch.retries + 1 });
     await this.rt.sleep(this.rt.backoffMs(batch.retries + 1));
+  }
+
+  private context(): Context {
+    const { functionName, timeoutSeconds, clock } = this.rt.settings;
+    return lambdaContext(functionName, this.rt.identity.functionArn, timeoutSeconds * 1000, clock);
+  }
+
+  /**
+   * Delivers a batch of one tumbling window with the state of the window's last successful invocation. The state
+   * and the checkpoint advance together, and only on success: a failed invocation is retried with the state it was
+   * given, never with one it half-updated.
+   */
+  private async deliverToWindow(batch: Batch): Promise<void> {
+    const { records } = batch;
+    const bounds = this.windowFor(records[0]!);
+    if (this.window && this.window.bounds.startMs !== bounds.startMs) {
+      await this.closeWindow(false);
+      // Stopping with the old window still open: this batch is not checkpointed, so the next run delivers it.
+      if (this.window) return;
+    }
+    this.inFlight = true;
+    this.rt.changed();
+    try {
+      await this.invokeAndSettleWindow(batch, bounds);
+    } finally {
+      this.inFlight = false;
+      this.rt.changed();
+    }
+  }
+
+  private async invokeAndSettleWindow(batch: Batch, bounds: WindowBounds): Promise<void> {
+    const { records } = batch;
+    const given = this.window?.state ?? {};
+    const outcome = await this.invokeWindow(records, bounds, given);
+    if (outcome.kind === 'failed') return this.retryWindowBatch(batch, outcome.retryFrom, outcome.functionError);
+    if (outcome.bytes <= this.rt.settings.maxStateBytes) {
+      this.window = { bounds, state: outcome.state, stateBytes: outcome.bytes };
+      return this.checkpointAfter(records);
+    }
+    this.rt.settings.log('warn', 'function returned a state over maxStateBytes', {
+      functionName: this.rt.settings.functionName, shardId: this.shardId, bytes: outcome.bytes,
+    });
+    if (Object.keys(given).length === 0) {
+      // Nothing to hand over: ending the window early cannot help, so the batch fails (bisecting can shrink it).
+      return this.retryWindowBatch(batch, 0, true);
+    }
+    // The window ends early: the last state that fit is handed over, then the same window goes on with a fresh
+    // state, starting again with this batch.
+    await this.closeWindow(true);
+    if (this.window?.bounds.startMs === bounds.startMs && Object.keys(this.window.state).length === 0) {
+      this.retries.unshift(batch);
+    }
+  }
+
+  private async invokeWindow(
+    records: DeliverableRecord[], bounds: WindowBounds, state: Record<string, unknown>,
+  ): Promise<WindowOutcome> {
+    const { settings } = this.rt;
+    const event = tumblingWindowEvent({
+      records, window: bounds, state, shardId: this.shardId, identity: this.rt.identity,
+      isFinalInvokeForWindow: false, isWindowTerminatedEarly: false,
+    });
+    const fields = { functionName: settings.functionName, shardId: this.shardId, batchSize: records.length };
+    let response: unknown;
+    try {
+      response = await settings.handler(event, this.context());
+    } catch (error) {
+      settings.log('warn', 'function failed', { ...fields, error: String(error) });
+      return { kind: 'failed', retryFrom: 0, functionError: true };
+    }
+    const returned = stateOf(response);
+    if (!returned) {
+      settings.log('warn', 'function returned no state', fields);
+      return { kind: 'failed', retryFrom: 0, functionError: true };
+    }
+    const sequenceNumbers = records.map((record) => record.event.kinesis.sequenceNumber);
+    const retryFrom = settings.reportBatchItemFailures ? retryFromIndex(response, sequenceNumbers) : undefined;
+    if (retryFrom !== undefined) return { kind: 'failed', retryFrom, functionError: false };
+    return { kind: 'succeeded', ...returned };
+  }
+
+  /**
+   * A failed window batch is retried whole, from the state it was given: a state returned with batch item failures
+   * may already count records after the failure, so neither it nor a checkpoint inside the batch is kept. Bisecting
+   * splits at the reported record (or in the middle) and delivers both halves in order.
+   */
+  private async retryWindowBatch(batch: Batch, retryFrom: number, functionError: boolean): Promise<void> {
+    const { bisectBatchOnFunctionError, maximumRetryAttempts, log, functionName } = this.rt.settings;
+    const { records, retries } = batch;
+    if (bisectBatchOnFunctionError && records.length > 1) {
+      const at = retryFrom > 0 ? retryFrom : Math.ceil(records.length / 2);
+      this.retries.unshift({ records: records.slice(0, at), retries }, { records: records.slice(at), retries });
+      return;
+    }
+    if (maximumRetryAttempts >= 0 && retries >= maximumRetryAttempts) {
+      return this.discard(records, 'RetryAttemptsExhausted', retries + 1, functionError);
+    }
+    this.retries.unshift({ records, retries: retries + 1 });
+    log('debug', 'retrying batch', { functionName, shardId: this.shardId, retry: retries + 1 });
+    await this.rt.sleep(this.rt.backoffMs(retries + 1));
+  }
+
+  /**
+   * The final invocation of the open window: no records, the window's state, isFinalInvokeForWindow. Lambda
+   * suspends the shard until it succeeds, so it is retried (with backoff) until it does or the mapping stops.
+   * Afterwards the state is dropped, or, for a window ended early, the window goes on with a fresh state.
+   */
+  private async closeWindow(early: boolean): Promise<void> {
+    const open = this.window;
+    if (!open) return;
+    const { settings } = this.rt;
+    const fields = {
+      functionName: settings.functionName, shardId: this.shardId, window: windowTime(open.bounds.startMs), early,
+    };
+    this.inFlight = true;
+    this.rt.changed();
+    try {
+      for (let attempt = 1; !this.rt.signal.aborted; attempt += 1) {
+        const event = tumblingWindowEvent({
+          records: [], window: open.bounds, state: open.state, shardId: this.shardId, identity: this.rt.identity,
+          isFinalInvokeForWindow: true, isWindowTerminatedEarly: early,
+        });
+        let failure: string | undefined;
+        try {
+          const response = await settings.handler(event, this.context());
+          if (!stateOf(response)) failure = 'function returned no state';
+          else if (settings.reportBatchItemFailures && retryFromIndex(response, []) !== undefined) {
+            failure = 'function reported batch item failures';
+          }
+        } catch (error) {
+          failure = String(error);
+        }
+        if (failure === undefined) {
+          this.window = early ? { bounds: open.bounds, state: {}, stateBytes: 2 } : undefined;
+          if (this.lastCheckpoint !== undefined) await this.checkpoint(this.lastCheckpoint);
+          return;
+        }
+        settings.log('warn', 'final invocation of the window failed; retrying', { ...fields, attempt, error: failure });
+        await this.rt.sleep(this.rt.backoffMs(attempt));
+      }
+    } finally {
+      this.inFlight = false;
+      this.rt.changed();
+    }
   }
 
   /** Records older than maximumRecordAgeInSeconds go to the on-failure destination before delivery. */
@@ -248,9 +485,18 @@ export class KinesisShardPoller {
     if (last) await this.checkpoint(last.event.kinesis.sequenceNumber);
   }
 
-  private async checkpoint(checkpoint: string): Promise<void> {
+  /** Saves the sequence number with the open window, if any, in one write. */
+  private async checkpoint(sequenceNumber: string): Promise<void> {
     const { checkpointStore, streamName, functionName } = this.rt.settings;
+    const open = this.window;
+    const checkpoint: ShardCheckpoint = {
+      sequenceNumber,
+      ...(open && {
+        window: { start: windowTime(open.bounds.startMs), end: windowTime(open.bounds.endMs), state: open.state },
+      }),
+    };
     await this.rt.retrying('checkpoint', { shardId: this.shardId },
       () => checkpointStore.save(streamName, functionName, this.shardId, checkpoint));
+    this.lastCheckpoint = sequenceNumber;
   }
 }

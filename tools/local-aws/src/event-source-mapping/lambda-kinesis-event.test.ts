@@ -1,7 +1,10 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventBytes, onFailureRecord, retryFromIndex, toDeliverableRecord, type EventSourceIdentity } from './lambda-kinesis-event';
+import {
+  eventBytes, onFailureRecord, retryFromIndex, stateOf, toDeliverableRecord, tumblingWindowEvent, windowOf, windowTime,
+  type EventSourceIdentity,
+} from './lambda-kinesis-event';
 
 const identity: EventSourceIdentity = {
   streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/unicorn-telemetry',
@@ -88,5 +91,78 @@ describe('onFailureRecord', () => {
         streamArn: identity.streamArn,
       },
     });
+  });
+});
+
+describe('windowOf (tumbling windows)', () => {
+  it.each([
+    { arrival: Date.UTC(2020, 11, 9, 7, 5, 15) / 1000, size: 120, start: '2020-12-09T07:04:00Z', end: '2020-12-09T07:06:00Z' },
+    { arrival: Date.UTC(2020, 6, 30, 17, 3, 0, 999) / 1000, size: 300, start: '2020-07-30T17:00:00Z', end: '2020-07-30T17:05:00Z' },
+    { arrival: Date.UTC(2026, 0, 1, 0, 0, 1) / 1000, size: 1, start: '2026-01-01T00:00:01Z', end: '2026-01-01T00:00:02Z' },
+    { arrival: 1_767_225_600.999, size: 1, start: '2026-01-01T00:00:00Z', end: '2026-01-01T00:00:01Z' },
+    { arrival: 1_767_225_601.001, size: 1, start: '2026-01-01T00:00:01Z', end: '2026-01-01T00:00:02Z' },
+  ])('puts an arrival at $arrival s in the $size s window $start–$end (epoch-aligned, as AWS example events are)',
+    ({ arrival, size, start, end }) => {
+      const window = windowOf(arrival, size);
+
+      expect([windowTime(window.startMs), windowTime(window.endMs)]).toEqual([start, end]);
+    });
+
+  it('holds every arrival in [start, end), size seconds long, start a multiple of the size', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.integer({ min: 1, max: 900 }), (ms, size) => {
+      const { startMs, endMs } = windowOf(ms / 1000, size);
+      return startMs <= ms && ms < endMs && endMs - startMs === size * 1000 && startMs % (size * 1000) === 0;
+    }));
+  });
+});
+
+describe('stateOf (tumbling-window responses)', () => {
+  it.each([
+    { response: undefined, reads: 'no response' },
+    { response: { batchItemFailures: [] }, reads: 'a response without state' },
+    { response: { state: null }, reads: 'a null state' },
+    { response: { state: 'done' }, reads: 'a state that is not an object' },
+    { response: { state: [1, 2] }, reads: 'a list' },
+  ])('reads $reads as a failed invocation', ({ response }) => {
+    expect(stateOf(response)).toBeUndefined();
+  });
+
+  it('keeps the state as JSON (a copy), with its size in bytes', () => {
+    const state = { 'unicorn-1': { distance: 1.5, at: new Date(Date.UTC(2026, 0, 1)) }, skipped: undefined };
+
+    const returned = stateOf({ state, batchItemFailures: [] });
+    state['unicorn-1'].distance = 99;
+
+    expect(returned).toStrictEqual({
+      state: { 'unicorn-1': { distance: 1.5, at: '2026-01-01T00:00:00.000Z' } },
+      bytes: Buffer.byteLength('{"unicorn-1":{"distance":1.5,"at":"2026-01-01T00:00:00.000Z"}}'),
+    });
+  });
+});
+
+describe('tumblingWindowEvent', () => {
+  it('builds the KinesisTimeWindowEvent shape of the AWS docs, with a copy of the state', () => {
+    const record = toDeliverableRecord({
+      SequenceNumber: '49590338271490256608559692538361571095921575989136588898', PartitionKey: '1',
+      Data: Buffer.from('Hello, this is a test.'), ApproximateArrivalTimestamp: new Date(1_607_497_475_000),
+    }, 'shardId-000000000006', identity);
+    const state = { 1: 282, 2: 715 };
+
+    const event = tumblingWindowEvent({
+      records: [record], window: windowOf(1_607_497_475, 120), state, shardId: 'shardId-000000000006', identity,
+      isFinalInvokeForWindow: false, isWindowTerminatedEarly: false,
+    });
+    event.state[1] = 0;
+
+    expect(event).toStrictEqual({
+      Records: [record.event],
+      window: { start: '2020-12-09T07:04:00Z', end: '2020-12-09T07:06:00Z' },
+      state: { 1: 0, 2: 715 },
+      shardId: 'shardId-000000000006',
+      eventSourceARN: identity.streamArn,
+      isFinalInvokeForWindow: false,
+      isWindowTerminatedEarly: false,
+    });
+    expect(state).toStrictEqual({ 1: 282, 2: 715 });
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamRecord } from 'aws-lambda';
 import type { _Record as KinesisApiRecord } from '@aws-sdk/client-kinesis';
+import type { KinesisTumblingWindowEvent } from './event-source-mapping.options';
 
 /** What Lambda knows about the mapping when it builds an event: the same for every record of a stream. */
 export interface EventSourceIdentity {
@@ -161,4 +162,57 @@ export function onFailureRecord(args: {
       streamArn: args.identity.streamArn,
     },
   };
+}
+
+/** A tumbling window in epoch milliseconds, start included, end excluded. */
+export interface WindowBounds {
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * The window a record falls in, by its arrival time. Windows are aligned on multiples of their size since the Unix
+ * epoch, as the windows in AWS's example events are (07:04:00–07:06:00 for 120 s, 17:00:00–17:05:00 for 300 s).
+ */
+export function windowOf(approximateArrivalTimestamp: number, sizeSeconds: number): WindowBounds {
+  const sizeMs = sizeSeconds * 1000;
+  // Arrival times are seconds with millisecond decimals; rounding first keeps 1.001 * 1000 from landing at 1000.9999.
+  const startMs = Math.floor(Math.round(approximateArrivalTimestamp * 1000) / sizeMs) * sizeMs;
+  return { startMs, endMs: startMs + sizeMs };
+}
+
+/** `2020-12-09T07:04:00Z`, the form of `window.start` and `window.end` in AWS's example event (whole seconds). */
+export const windowTime = (epochMs: number): string => new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function tumblingWindowEvent(args: {
+  records: readonly DeliverableRecord[];
+  window: WindowBounds;
+  state: Record<string, unknown>;
+  shardId: string;
+  identity: EventSourceIdentity;
+  isFinalInvokeForWindow: boolean;
+  isWindowTerminatedEarly: boolean;
+}): KinesisTumblingWindowEvent {
+  return {
+    Records: args.records.map((record) => copyRecord(record.event)),
+    window: { start: windowTime(args.window.startMs), end: windowTime(args.window.endMs) },
+    // A copy: a handler that updates the state it was given and then fails must not change what its retry gets.
+    state: structuredClone(args.state),
+    shardId: args.shardId,
+    eventSourceARN: args.identity.streamArn,
+    isFinalInvokeForWindow: args.isFinalInvokeForWindow,
+    isWindowTerminatedEarly: args.isWindowTerminatedEarly,
+  };
+}
+
+/**
+ * The state of a tumbling-window response, as the JSON Lambda would keep, with its size; undefined when the response
+ * has no `state` object, which Lambda counts as a failed invocation.
+ */
+export function stateOf(response: unknown): { state: Record<string, unknown>; bytes: number } | undefined {
+  if (response === null || typeof response !== 'object') return undefined;
+  const state = (response as { state?: unknown }).state;
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) return undefined;
+  const json = JSON.stringify(state);
+  return { state: JSON.parse(json) as Record<string, unknown>, bytes: Buffer.byteLength(json) };
 }
