@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import {
-  BillingMeter, FileCheckpointStore, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, startLocalEventBridge, startLocalRuntime,
+  BillingMeter, FileCheckpointStore, SharedShardReader, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, startLocalEventBridge, startLocalRuntime,
   type CheckpointStore, type LocalEventBridge, type LocalRuntime,
 } from '@wildrydes/local-aws';
 import { awsConnection, createAwsClients, type AwsClients, type AwsConnection, type SdkClient } from '@wildrydes/adapters/clients';
@@ -107,6 +107,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const ingestion = createIngestionContainer(ingestionConfig, connectionFor('ingestion'), { quarantine });
     // The mappings read the stream as Lambda's pollers do (GetRecords is billed to the stream, on demand).
     const pollerKinesis = createKinesisClient(connectionFor('event-source-mappings'));
+    // One GetRecords loop per shard for the three mappings (each keeps its own position and batches).
+    const shardReader = new SharedShardReader({ kinesis: pollerKinesis, streamName: RESOURCE_NAMES.telemetryStream, pollIntervalMs: options.pollIntervalMs ?? 1000 });
 
     const stats = new StreamServiceStatsRecorder();
     const checkpoints = (name: string): CheckpointStore =>
@@ -119,7 +121,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const functionName = `wildrydes-${service}`;
       const settings = STREAM_MAPPINGS[service];
       const mapping = new KinesisEventSourceMapping({
-        kinesis: pollerKinesis, streamName: RESOURCE_NAMES.telemetryStream, functionName,
+        kinesis: pollerKinesis, shardReader, streamName: RESOURCE_NAMES.telemetryStream, functionName,
         handler: stats.observe(service, handler, (ms) => meter.recordInvocation(functionName, ms, LAMBDA_MEMORY_MB, service)),
         checkpointStore: checkpoints(functionName), startingPosition: 'TRIM_HORIZON', batchSize: settings.batchSize,
         // The deployed windows (up to 20 s) would make the demo sluggish; locally at most 1 s by default.
