@@ -9,12 +9,12 @@ const capture = () => {
 
 describe('npm start options', () => {
   it('defaults to ten unicorns, a seed from the clock, no duration, in memory', () => {
-    expect(parseStartCommandLine([], capture().io, 2 ** 31 + 5)).toEqual({ kind: 'run', options: { unicorns: 10, seed: 5, durationMs: undefined, dataDir: undefined } });
+    expect(parseStartCommandLine([], capture().io, 2 ** 31 + 5)).toEqual({ kind: 'run', options: { unicorns: 10, seed: 5, durationMs: undefined, dataDir: undefined, shards: 2 } });
   });
 
   it('reads every flag, Go-style single dashes too', () => {
-    expect(parseStartCommandLine(['--unicorns', '0', '-seed', '7', '--duration', '90s', '--data-dir', 'd'], capture().io, 0))
-      .toEqual({ kind: 'run', options: { unicorns: 0, seed: 7, durationMs: 90_000, dataDir: 'd' } });
+    expect(parseStartCommandLine(['--unicorns', '0', '-seed', '7', '--duration', '90s', '--data-dir', 'd', '--shards', '8'], capture().io, 0))
+      .toEqual({ kind: 'run', options: { unicorns: 0, seed: 7, durationMs: 90_000, dataDir: 'd', shards: 8 } });
   });
 
   it.each([

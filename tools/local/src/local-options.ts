@@ -8,6 +8,8 @@ export interface StartOptions {
   readonly seed: number;
   readonly durationMs: number | undefined;
   readonly dataDir: string | undefined;
+  /** Shards of the `wildrydes` stream when it is created. */
+  readonly shards: number;
 }
 
 export interface LocalOptions {
@@ -28,6 +30,7 @@ aggregation, archival and ingestion services, and a simulated fleet. Ctrl-C stop
     .addOption(new Option('--seed <s>', 'seed of the fleet (default: from the clock)').argParser(wholeNumberArgument(0)))
     .addOption(new Option('--duration <time>', 'stop after this long, e.g. 90s, 10m (default: until Ctrl-C)').argParser(durationArgument))
     .addOption(new Option('--data-dir <dir>', 'keep streams, tables, objects and checkpoints in DIR across restarts'))
+    .addOption(new Option('--shards <n>', 'shards of the wildrydes stream when it is created (about one per 1,000 unicorns, as on AWS)').argParser(wholeNumberArgument(1)).default(2))
     .addHelpText('after', `\n${TRY_IT}`);
 }
 
@@ -35,8 +38,8 @@ export function parseStartCommandLine(argv: readonly string[], io: CliOutput, no
   const command = buildStartCommand();
   const exit = parseCommandLine('start', command, argv, io);
   if (exit !== undefined) return { kind: 'exit', code: exit };
-  const raw = command.opts<{ unicorns: number; seed?: number; duration?: number; dataDir?: string }>();
-  return { kind: 'run', options: { unicorns: raw.unicorns, seed: raw.seed ?? now % 2 ** 31, durationMs: raw.duration, dataDir: raw.dataDir } };
+  const raw = command.opts<{ unicorns: number; seed?: number; duration?: number; dataDir?: string; shards: number }>();
+  return { kind: 'run', options: { unicorns: raw.unicorns, seed: raw.seed ?? now % 2 ** 31, durationMs: raw.duration, dataDir: raw.dataDir, shards: raw.shards } };
 }
 
 export function buildLocalCommand(): Command {

@@ -35,6 +35,8 @@ export interface LocalStackOptions {
   readonly onAlert?: (alert: UnicornAlert) => void;
   /** Every log line of the services and mappings (default: warnings and errors to stderr). */
   readonly log?: (level: string, message: string, fields?: Record<string, unknown>) => void;
+  /** Shards of the `wildrydes` stream when it is created (default 2). */
+  readonly telemetryShards?: number;
   /** Settings as a Lambda would see them (thresholds, names); defaults to this process's environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -86,7 +88,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     serviceClients.splice(0).forEach((client) => client.destroy());
   };
   try {
-    await provisionResources(clients);
+    await provisionResources(clients, RESOURCE_NAMES, options.telemetryShards === undefined ? {} : { telemetryShardCount: options.telemetryShards });
     const env = options.env ?? process.env;
     const log = options.log ?? ((level, message, fields) => {
       if (level === 'warn' || level === 'error') console.error(`[${level}] ${message}${fields ? ' ' + JSON.stringify(fields) : ''}`);

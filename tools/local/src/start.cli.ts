@@ -32,6 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let alerts = 0;
   const stack = await startLocalStack({
     writeEndpointsFile: true,
+    telemetryShards: options.shards,
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     onAlert: (alert) => {
       alerts++;
