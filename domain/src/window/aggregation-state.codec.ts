@@ -16,10 +16,10 @@ export const TUMBLING_WINDOW_STATE_LIMIT_BYTES = 1_000_000;
 export type EncodedOpenMinute = [string, number, string, string, number, number, number, number, number, number];
 
 /** The state as Lambda carries it between invocations: a plain JSON object, no field name repeated per reading. */
-export interface EncodedAggregationState {
+export type EncodedAggregationState = {
   readonly v: typeof AGGREGATION_STATE_FORMAT;
   readonly u: readonly EncodedOpenMinute[];
-}
+};
 
 export class InvalidAggregationStateError extends Error {
   readonly code = 'INVALID_AGGREGATION_STATE';
