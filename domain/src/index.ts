@@ -6,6 +6,8 @@ export * from './reading/reading-limits';
 export * from './reading/rejection';
 export * from './reading/decode-readings';
 export * from './window/minute-partial';
+export * from './window/aggregation-state';
+export * from './window/aggregation-state.codec';
 export * from './health/health-policy';
 export * from './health/evaluate-health';
 export * from './alert/unicorn-alert';

@@ -29,13 +29,14 @@ describe('WildRydesAggregationStack', () => {
     expectServiceFunctionDefaults(t, stacks.aggregation.aggregateMinutes, 'aggregation');
   });
 
-  it('reads wildrydes from the oldest record, 1,000 at a time within 20 s, with partial failures, bisect and bounded retries', () => {
+  it('reads wildrydes from the oldest record, 1,000 at a time within 20 s, in 15-minute tumbling windows, with partial failures, bisect and bounded retries', () => {
     expect(t.mappingOf(stacks.aggregation.aggregateMinutes)).toEqual({
       ...STREAM_MAPPING_DEFAULTS,
       FunctionName: { Ref: t.logicalId(stacks.aggregation.aggregateMinutes.function) },
       EventSourceArn: t.ref(stacks.stateful.telemetryStream.streamArn),
       BatchSize: 1000,
       MaximumBatchingWindowInSeconds: 20,
+      TumblingWindowInSeconds: 900,
       DestinationConfig: { OnFailure: { Destination: t.failureQueueArn() } },
     });
   });

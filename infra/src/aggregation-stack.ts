@@ -25,7 +25,8 @@ export class WildRydesAggregationStack extends Stack {
       entry: 'aggregate-minutes.lambda.ts',
       description: 'Wild Rydes aggregation: readings on wildrydes -> minute summaries (UnicornSensorData, wildrydes-summary)',
     });
-    // BatchGetItem/GetItem read the stored minutes, Query the recent ones to emit, UpdateItem/PutItem merge partials.
+    // BatchGetItem/GetItem read the stored minutes; PutItem merges a closed (or, at a window's end, open) minute;
+    // Query finds a unicorn's pending minutes once per tumbling window; UpdateItem marks minutes emitted.
     useTable(this.aggregateMinutes, props.summaryTable, 'SUMMARY_TABLE_NAME', [
       'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
     ]);

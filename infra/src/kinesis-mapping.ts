@@ -29,7 +29,7 @@ export function failureQueue(scope: Construct, service: ServiceName): sqs.Queue 
 }
 
 export interface KinesisMappingProps {
-  /** Batch size, batching window, retries and record age: the service's row of the domain's STREAM_MAPPINGS. */
+  /** Batch size, batching window, retries, record age and tumbling window: the service's row of the domain's STREAM_MAPPINGS. */
   readonly settings: StreamMappingSettings;
   /** Where failed batches' metadata goes. */
   readonly onFailure: sqs.IQueue;
@@ -43,7 +43,9 @@ export interface KinesisMappingProps {
  * - bounded `retryAttempts` and `maxRecordAge`: a record that keeps failing is given up and its position sent to the
  *   failure queue (from which it can still be read for the rest of the stream's 24 h), so its shard moves on;
  * - `TRIM_HORIZON`: a new mapping starts from the oldest record kept, so nothing written before the deploy is lost.
- *   Replays are harmless: every effect is idempotent per (Name, StatusTime).
+ *   Replays are harmless: every effect is idempotent per (Name, StatusTime);
+ * - `tumblingWindow` when the settings have one: the handler keeps a state across a window's invocations
+ *   (the lambda kit's `kinesisWindowHandler`).
  *
  * Also grants the function what the mapping needs to read the stream (CDK's `grantRead`, scoped to this one stream).
  */
@@ -57,6 +59,7 @@ export function addKinesisMapping(fn: ServiceFunction, stream: kinesis.IStream, 
     retryAttempts: props.settings.retryAttempts,
     maxRecordAge: Duration.seconds(props.settings.maxRecordAgeSeconds),
     onFailure: new SqsDlq(props.onFailure),
+    ...(props.settings.tumblingWindowSeconds === undefined ? {} : { tumblingWindow: Duration.seconds(props.settings.tumblingWindowSeconds) }),
   });
   fn.function.addEventSource(source);
   return source;

@@ -93,7 +93,7 @@ describe('DynamoDbSummaryStore', () => {
     const result = await store.merge([partial]);
 
     // Assess
-    expect(result).toEqual([{ partial, changed: true }]);
+    expect(result).toEqual([{ partial, changed: true, version: 1 }]);
     expect(dynamodb.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
       TableName: TABLE,
       Item: {
@@ -118,7 +118,7 @@ describe('DynamoDbSummaryStore', () => {
 
     // Assess
     const union = partialOf('Shadowfax', [0, 1, 2]);
-    expect(result).toEqual([{ partial: union, changed: true }]);
+    expect(result).toEqual([{ partial: union, changed: true, version: 5 }]);
     expect(dynamodb).toHaveReceivedCommandWith(PutCommand, {
       TableName: TABLE,
       Item: toSummaryItem(union, 5),
@@ -137,8 +137,104 @@ describe('DynamoDbSummaryStore', () => {
     const result = await store.merge([partialOf('Shadowfax', [2, 0])]);
 
     // Assess
-    expect(result).toEqual([{ partial: stored, changed: false }]);
+    expect(result).toEqual([{ partial: stored, changed: false, version: 2 }]);
     expect(dynamodb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  describe('with markEmitted', () => {
+    const markOf = (name: string, version: number) => ({
+      TableName: TABLE, Key: { Name: name, StatusTime: '2026-01-01 12:01:00.000' },
+      UpdateExpression: 'SET #e = :v', ConditionExpression: '#v = :v',
+      ExpressionAttributeNames: { '#e': 'EmittedVersion', '#v': 'Version' }, ExpressionAttributeValues: { ':v': version },
+    });
+
+    it('writes a new window with EmittedVersion = Version in the same conditional put', async () => {
+      // Prepare
+      const partial = partialOf('Shadowfax', [0, 1, 59]);
+
+      // Act
+      const result = await store.merge([partial], { markEmitted: true });
+
+      // Assess
+      expect(result).toEqual([{ partial, changed: true, version: 1 }]);
+      expect(dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input)).toEqual([{
+        TableName: TABLE, Item: { ...toSummaryItem(partial, 1), EmittedVersion: 1 },
+        ConditionExpression: 'attribute_not_exists(#n)', ExpressionAttributeNames: { '#n': 'Name' },
+      }]);
+      expect(dynamodb).not.toHaveReceivedCommand(UpdateCommand);
+    });
+
+    it('writes a changed window at Version + 1 with EmittedVersion = Version + 1, conditional on the version read', async () => {
+      // Prepare
+      dynamodb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [toSummaryItem(partialOf('Shadowfax', [0, 1]), 4, { emitted: true })] } });
+
+      // Act
+      const result = await store.merge([partialOf('Shadowfax', [2])], { markEmitted: true });
+
+      // Assess
+      const union = partialOf('Shadowfax', [0, 1, 2]);
+      expect(result).toEqual([{ partial: union, changed: true, version: 5 }]);
+      expect(dynamodb).toHaveReceivedCommandWith(PutCommand, {
+        TableName: TABLE, Item: toSummaryItem(union, 5, { emitted: true }),
+        ConditionExpression: '#v = :expected', ExpressionAttributeNames: { '#v': 'Version' }, ExpressionAttributeValues: { ':expected': 4 },
+      });
+    });
+
+    it('marks an unchanged window that is not emitted yet with one conditional UpdateItem, and puts nothing', async () => {
+      // Prepare
+      const stored = partialOf('Shadowfax', [0, 1, 2]);
+      dynamodb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ ...toSummaryItem(stored, 3), EmittedVersion: 2 }] } });
+      dynamodb.on(UpdateCommand).resolves({});
+
+      // Act
+      const result = await store.merge([partialOf('Shadowfax', [1])], { markEmitted: true });
+
+      // Assess
+      expect(result).toEqual([{ partial: stored, changed: false, version: 3 }]);
+      expect(dynamodb.commandCalls(UpdateCommand).map((call) => call.args[0].input)).toEqual([markOf('Shadowfax', 3)]);
+      expect(dynamodb).not.toHaveReceivedCommand(PutCommand);
+    });
+
+    it('sends nothing for an unchanged window that is emitted already', async () => {
+      // Prepare
+      const stored = partialOf('Shadowfax', [0, 1, 2]);
+      dynamodb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [toSummaryItem(stored, 3, { emitted: true })] } });
+
+      // Act
+      const result = await store.merge([partialOf('Shadowfax', [0, 2])], { markEmitted: true });
+
+      // Assess
+      expect(result).toEqual([{ partial: stored, changed: false, version: 3 }]);
+      expect(dynamodb).not.toHaveReceivedCommand(PutCommand);
+      expect(dynamodb).not.toHaveReceivedCommand(UpdateCommand);
+    });
+
+    it('when the mark loses to a newer version, re-reads and marks that one, returning what it marked', async () => {
+      // Prepare
+      const stored = partialOf('Shadowfax', [0, 1]);
+      const newer = partialOf('Shadowfax', [0, 1, 7]);
+      dynamodb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [toSummaryItem(stored, 1)] } });
+      dynamodb.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
+      dynamodb.on(GetCommand).resolves({ Item: toSummaryItem(newer, 2) });
+
+      // Act
+      const result = await store.merge([partialOf('Shadowfax', [1])], { markEmitted: true });
+
+      // Assess
+      expect(result).toEqual([{ partial: newer, changed: false, version: 2 }]);
+      expect(dynamodb.commandCalls(UpdateCommand).map((call) => call.args[0].input)).toEqual([markOf('Shadowfax', 1), markOf('Shadowfax', 2)]);
+    });
+
+    it('reads EmittedVersion back: a window is emitted only at the version marked', async () => {
+      // Prepare
+      dynamodb.on(GetCommand)
+        .resolvesOnce({ Item: toSummaryItem(partialOf('Shadowfax', [1]), 2, { emitted: true }) })
+        .resolves({ Item: { ...toSummaryItem(partialOf('Shadowfax', [1]), 3), EmittedVersion: 2 } });
+
+      // Act + Assess
+      expect(await store.get('Shadowfax', MINUTE)).toMatchObject({ version: 2, emitted: true });
+      expect(await store.get('Shadowfax', MINUTE)).toMatchObject({ version: 3, emitted: false });
+    });
   });
 
   it('on a lost race re-reads the window strongly consistently and writes the merge against the new version', async () => {
@@ -163,7 +259,7 @@ describe('DynamoDbSummaryStore', () => {
       ExpressionAttributeNames: { '#v': 'Version' },
       ExpressionAttributeValues: { ':expected': 1 },
     });
-    expect(result).toEqual([{ partial: union, changed: true }]);
+    expect(result).toEqual([{ partial: union, changed: true, version: 2 }]);
     expect(environment.waits).toEqual([50]);
   });
 
@@ -177,7 +273,7 @@ describe('DynamoDbSummaryStore', () => {
     const result = await store.merge([partialOf('Shadowfax', [1])]);
 
     // Assess
-    expect(result).toEqual([{ partial: theirs, changed: false }]);
+    expect(result).toEqual([{ partial: theirs, changed: false, version: 1 }]);
     expect(dynamodb).toHaveReceivedCommandTimes(PutCommand, 1);
   });
 

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
-  mergeAll, mergePartials, RESOURCE_NAMES, type MergedWindow, type MinutePartial, type PendingQuery, type PendingWindow,
+  mergeAll, mergePartials, RESOURCE_NAMES, type MergedWindow, type MergeOptions, type MinutePartial, type PendingQuery, type PendingWindow,
   type SummaryStore,
 } from '@wildrydes/domain';
 import { backoffDelayMs, DEFAULT_BACKOFF, REAL_BACKOFF_ENVIRONMENT, type BackoffEnvironment, type BackoffPolicy } from '../sdk/capped-backoff';
@@ -31,20 +31,23 @@ export interface DynamoDbSummaryStoreOptions {
  * 60 readings with decimal distances make an item of ~850 bytes: **1 WRU per write**, 0.5 RRU per eventually
  * consistent read.
  *
- * `merge(partials)`:
+ * `merge(partials, { markEmitted })`:
  * 1. merges the batch's partials of the same window in memory (`mergeAll`): one write per window per batch;
  * 2. reads the current items with BatchGetItem (≤ 100 keys a call, eventually consistent, UnprocessedKeys retried);
  * 3. merges each with `mergePartials` — a reading already stored (same offset) counts once;
- * 4. skips a window whose merge changed nothing: a replay reads (0.5 RRU a window) but writes nothing;
+ * 4. skips a window whose merge changed nothing: a replay reads (0.5 RRU a window) but writes nothing — unless
+ *    `markEmitted` asks for the mark and the stored version is not emitted yet: then one conditional UpdateItem
+ *    (`SET EmittedVersion = :v` if `Version = :v`) marks it;
  * 5. writes each changed window with a conditional PutItem: `attribute_not_exists(#n)` for a new window,
- *    `#v = :expected` otherwise, with Version + 1;
+ *    `#v = :expected` otherwise, with Version + 1 — and, with `markEmitted`, EmittedVersion = the new Version in the
+ *    same item, so closing a minute costs one write, not two;
  * 6. on ConditionalCheckFailedException (another writer got there first, or the eventually consistent read was
  *    stale) re-reads that window strongly consistently and merges again, up to `maxConflictRetries` times.
  * Because the merge is idempotent and the write conditional, redelivery, bisection and concurrent writers each
  * count a reading once. A stale read can only miss readings, never invent them, so skipping a window on a stale
  * read is safe: what it already held the current item holds too.
- * Cost per batch: 0.5 RRU per window touched + 1 WRU per window changed (+1 RRU and 1 WRU per lost race; a failed
- * conditional write is billed). No transactions, so it runs on dynalite as on AWS.
+ * Cost per call: 0.5 RRU per window touched + 1 WRU per window changed or marked (+1 RRU and 1 WRU per lost race;
+ * a failed conditional write is billed). No transactions, so it runs on dynalite as on AWS.
  */
 export class DynamoDbSummaryStore implements SummaryStore {
   readonly tableName: string;
@@ -64,7 +67,8 @@ export class DynamoDbSummaryStore implements SummaryStore {
     this.concurrency = options.concurrency ?? 8;
   }
 
-  async merge(partials: readonly MinutePartial[]): Promise<MergedWindow[]> {
+  async merge(partials: readonly MinutePartial[], options: MergeOptions = {}): Promise<MergedWindow[]> {
+    const markEmitted = options.markEmitted === true;
     const windows = [...mergeAll(partials).values()];
     if (windows.length === 0) return [];
     const items = await batchGetItems(
@@ -83,7 +87,7 @@ export class DynamoDbSummaryStore implements SummaryStore {
     }
     const results: MergedWindow[] = new Array<MergedWindow>(windows.length);
     await forEachConcurrently(windows, this.concurrency, async (incoming, index) => {
-      results[index] = await this.mergeWindow(incoming, stored.get(`${incoming.name}\u0000${summaryStatusTime(incoming.windowStart)}`));
+      results[index] = await this.mergeWindow(incoming, stored.get(`${incoming.name}\u0000${summaryStatusTime(incoming.windowStart)}`), markEmitted);
     });
     return results;
   }
@@ -152,32 +156,42 @@ export class DynamoDbSummaryStore implements SummaryStore {
   async markEmitted(windows: readonly PendingWindow[]): Promise<void> {
     await forEachConcurrently(windows, this.concurrency, async ({ partial, version }) => {
       try {
-        await this.client.send(new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.keyOf(partial.name, partial.windowStart),
-          UpdateExpression: 'SET #e = :v',
-          // Only the version that was emitted: if the minute changed meanwhile, it must stay pending.
-          ConditionExpression: '#v = :v',
-          ExpressionAttributeNames: { '#e': 'EmittedVersion', '#v': 'Version' },
-          ExpressionAttributeValues: { ':v': version },
-        }));
+        await this.client.send(new UpdateCommand(this.markCommand(partial, version)));
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
       }
     });
   }
 
+  /** Sets `EmittedVersion` to `version`, only if the item is still at that version (a newer one must stay pending). */
+  private markCommand(partial: MinutePartial, version: number) {
+    return {
+      TableName: this.tableName,
+      Key: this.keyOf(partial.name, partial.windowStart),
+      UpdateExpression: 'SET #e = :v',
+      ConditionExpression: '#v = :v',
+      ExpressionAttributeNames: { '#e': 'EmittedVersion', '#v': 'Version' },
+      ExpressionAttributeValues: { ':v': version },
+    };
+  }
+
   /** Live readings replace an imported summary of the same minute (see isImportedSummary). */
-  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | 'imported' | undefined): Promise<MergedWindow> {
+  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | 'imported' | undefined, markEmitted: boolean): Promise<MergedWindow> {
     let current = initial === 'imported' ? undefined : initial;
     let replacesImported = initial === 'imported';
     for (let conflicts = 0; ; conflicts++) {
       const merged = current === undefined ? incoming : mergePartials(current.partial, incoming);
-      if (current !== undefined && samePartial(merged, current.partial)) return { partial: current.partial, changed: false };
-      if (merged.offsets.length === 0) return { partial: merged, changed: false };
+      if (merged.offsets.length === 0) return { partial: merged, changed: false, version: 0 };
       try {
-        await this.client.send(new PutCommand(this.conditionalPut(merged, current?.version, replacesImported)));
-        return { partial: merged, changed: true };
+        if (current !== undefined && samePartial(merged, current.partial)) {
+          // Nothing new. Marked already, or not asked to mark: no write at all (a replay).
+          if (!markEmitted || current.emitted) return { partial: current.partial, changed: false, version: current.version };
+          await this.client.send(new UpdateCommand(this.markCommand(current.partial, current.version)));
+          return { partial: current.partial, changed: false, version: current.version };
+        }
+        const version = (current?.version ?? 0) + 1;
+        await this.client.send(new PutCommand(this.conditionalPut(merged, current?.version, replacesImported, markEmitted)));
+        return { partial: merged, changed: true, version };
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
         if (conflicts >= this.maxConflictRetries) {
@@ -192,8 +206,8 @@ export class DynamoDbSummaryStore implements SummaryStore {
     }
   }
 
-  private conditionalPut(merged: MinutePartial, expectedVersion: number | undefined, replacesImported = false): PutCommandInput {
-    const Item = toSummaryItem(merged, (expectedVersion ?? 0) + 1);
+  private conditionalPut(merged: MinutePartial, expectedVersion: number | undefined, replacesImported: boolean, emitted: boolean): PutCommandInput {
+    const Item = toSummaryItem(merged, (expectedVersion ?? 0) + 1, { emitted });
     if (replacesImported) {
       return {
         TableName: this.tableName, Item,

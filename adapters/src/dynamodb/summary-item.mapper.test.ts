@@ -32,7 +32,21 @@ describe('summary item', () => {
     // Assess
     expect(stored.partial).toEqual(partial);
     expect(stored.version).toBe(3);
+    expect(stored.emitted).toBe(false);
     expect(stored.summary.Readings).toBe(60);
+  });
+
+  it('writes the emitted mark into the item when asked, and reads it back', () => {
+    // Prepare
+    const partial = fullMinute('v2');
+
+    // Act
+    const item = toSummaryItem(partial, 4, { emitted: true });
+
+    // Assess
+    expect(item.EmittedVersion).toBe(4);
+    expect(fromSummaryItem('UnicornSensorData', item)).toMatchObject({ version: 4, emitted: true });
+    expect(toSummaryItem(partial, 4)).not.toHaveProperty('EmittedVersion');
   });
 
   it.each([
@@ -44,9 +58,9 @@ describe('summary item', () => {
     const partial = fullMinute(format, name);
 
     // Act
-    const size = dynamoDbItemSize(toSummaryItem(partial, 12));
+    const size = dynamoDbItemSize(toSummaryItem(partial, 12, { emitted: true }));
 
-    // Assess: ~840 bytes, of which 600 are the two binary reading lists.
+    // Assess: ~855 bytes with the emitted mark, of which 600 are the two binary reading lists.
     expect(size).toBeGreaterThan(700);
     expect(size).toBeLessThan(ONE_WRU_BYTES);
   });

@@ -14,7 +14,8 @@ import { DynamoDbInvalidItemError } from './dynamodb.errors';
  * - `ReadingDistances` (B): each reading's distance as float64 little-endian, 8 bytes each, bit-exact, so the
  *   sum is the same whatever order partials arrive in;
  * - `LastLatitude` / `LastLongitude`: the position of the latest reading (last-writer-wins by reading time);
- * - `Version`: the optimistic-concurrency counter.
+ * - `Version`: the optimistic-concurrency counter;
+ * - `EmittedVersion`: the version last emitted to the summary stream (absent or older: the minute is pending).
  * Binary beats a List of Numbers here: a List costs 1 byte per element plus ~(digits/2 + 1) per number, about
  * 16 bytes per reading for a decimal distance, against 10. With 60 readings the item stays under 1 KB, so
  * every write is 1 WRU (measured in summary-item.mapper.test.ts).
@@ -35,12 +36,15 @@ export type SummaryItem = {
   readonly LastLatitude: number;
   readonly LastLongitude: number;
   readonly Version: number;
+  /** Written with the item by a merge that marks it emitted (the caller publishes it next); absent otherwise. */
+  readonly EmittedVersion?: number;
 };
 
 /** The sort key of a window: its end, as the workshop formatted it. */
 export const summaryStatusTime = (windowStart: number): string => formatStatusTime(windowStart + WINDOW_MS);
 
-export function toSummaryItem(partial: MinutePartial, version: number): SummaryItem {
+/** The item of `partial` at `version`; `emitted` writes the emitted mark in the same item (EmittedVersion = Version). */
+export function toSummaryItem(partial: MinutePartial, version: number, options: { emitted?: boolean } = {}): SummaryItem {
   const summary = toMinuteSummary(partial);
   const n = partial.offsets.length;
   const offsets = new Uint8Array(n * 2);
@@ -70,6 +74,7 @@ export function toSummaryItem(partial: MinutePartial, version: number): SummaryI
     LastLatitude: partial.lastLatitude,
     LastLongitude: partial.lastLongitude,
     Version: version,
+    ...(options.emitted === true ? { EmittedVersion: version } : {}),
   };
 }
 
@@ -119,6 +124,7 @@ export function fromSummaryItem(tableName: string, item: Record<string, unknown>
     lastLatitude: item['LastLatitude'] as number,
     lastLongitude: item['LastLongitude'] as number,
   };
-  return { partial, summary: toMinuteSummary(partial), version: item['Version'] as number };
+  const version = item['Version'] as number;
+  return { partial, summary: toMinuteSummary(partial), version, emitted: item['EmittedVersion'] === version };
 }
 

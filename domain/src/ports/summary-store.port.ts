@@ -6,6 +6,8 @@ export interface StoredSummary {
   readonly summary: MinuteSummary;
   /** Incremented by every write; a conditional write expects the version it read. */
   readonly version: number;
+  /** Whether this version was emitted to the summary stream (a write of a new version without the mark leaves it pending). */
+  readonly emitted: boolean;
 }
 
 export interface MergedWindow {
@@ -13,6 +15,18 @@ export interface MergedWindow {
   readonly partial: MinutePartial;
   /** Whether the merge added any reading the store did not have (false for a pure replay). */
   readonly changed: boolean;
+  /** The stored version after the merge (0 for a window with no readings, which is never stored). */
+  readonly version: number;
+}
+
+export interface MergeOptions {
+  /**
+   * Leave every merged window marked emitted at the version returned, because the caller publishes it next: a new
+   * or changed window carries the mark in its one conditional write; an unchanged window not emitted yet is marked
+   * (a conditional update, rare); an unchanged emitted one costs nothing. Without it a changed window becomes
+   * pending (its new version not emitted).
+   */
+  readonly markEmitted?: boolean;
 }
 
 /** A stored minute whose current version has not been emitted to the summary stream yet. */
@@ -30,7 +44,7 @@ export interface PendingQuery {
 
 /** Merges per-(unicorn, minute) partials into the summaries table `UnicornSensorData`, each reading once. */
 export interface SummaryStore {
-  merge(partials: readonly MinutePartial[]): Promise<MergedWindow[]>;
+  merge(partials: readonly MinutePartial[], options?: MergeOptions): Promise<MergedWindow[]>;
   /** Minutes whose current version was not emitted yet (a merge that changes an emitted minute makes it pending again). */
   findPending(queries: readonly PendingQuery[]): Promise<PendingWindow[]>;
   /** Records that these versions were emitted; a minute changed since stays pending. */

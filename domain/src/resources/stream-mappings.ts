@@ -11,6 +11,11 @@ export interface StreamMappingSettings {
   readonly retryAttempts: number;
   /** Records older than this go to the failure queue instead of the handler (well inside the stream's 24 h). */
   readonly maxRecordAgeSeconds: number;
+  /**
+   * Lambda tumbling window (at most 900 s): the handler keeps a state across the invocations of a window and gets a
+   * final invocation at its end. Absent: every invocation stands alone.
+   */
+  readonly tumblingWindowSeconds?: number;
 }
 
 export type StreamServiceName = 'health' | 'aggregation' | 'archival';
@@ -19,9 +24,10 @@ export const STREAM_MAPPINGS: Readonly<Record<StreamServiceName, StreamMappingSe
   // Short window: alerts are the "now" path. Health writes only on transitions, so a short window costs
   // invocations, not table writes.
   health: { batchSize: 500, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeSeconds: 3600 },
-  // Long window: every batch rewrites the summary item of each (unicorn, minute) it touches, so 20 s gathers ~20 of
-  // a unicorn's readings into one rewrite instead of ~4 with 5 s.
-  aggregation: { batchSize: 1000, maxBatchingWindowSeconds: 20, retryAttempts: 5, maxRecordAgeSeconds: 3600 },
+  // Tumbling windows of 15 min (the most Lambda allows): open minutes live in the window's state and each minute is
+  // written once, when it closes (docs/adr/0008), so the batching window no longer drives table writes; 20 s keeps
+  // invocations few, at the price of up to 20 s before a closed minute is emitted.
+  aggregation: { batchSize: 1000, maxBatchingWindowSeconds: 20, retryAttempts: 5, maxRecordAgeSeconds: 3600, tumblingWindowSeconds: 900 },
   // Long window: each batch becomes S3 objects, so 20 s makes fewer, larger objects (fewer PUTs, fewer files per
   // Athena query). The archive is the cold path; nobody waits on it.
   archival: { batchSize: 1000, maxBatchingWindowSeconds: 20, retryAttempts: 5, maxRecordAgeSeconds: 3600 },

@@ -1,14 +1,21 @@
-import { kinesisBatchHandler, type HandlerTools } from '@wildrydes/lambda-kit';
+import { decodeAggregationState, encodeAggregationState } from '@wildrydes/domain';
+import { kinesisWindowHandler, type HandlerTools } from '@wildrydes/lambda-kit';
 import type { AggregateMinutes } from './aggregate-minutes.use-case';
 
 /**
- * The Kinesis handler on `wildrydes`: aggregate, emit. Merging is idempotent, so any failure fails the whole
- * batch (the mapping retries or bisects it; a replay costs reads, not writes); rejected records are only
- * counted here, as archival quarantines them.
+ * The Kinesis handler on `wildrydes`, a mapping with a tumbling window: read the window's state, aggregate, emit,
+ * answer with the new state. Merging is idempotent, so any failure fails the whole invocation (Lambda retries it
+ * with the same state, or bisects it); rejected records are only counted here, as archival quarantines them.
  */
 export function createAggregateMinutesHandler(deps: HandlerTools & { readonly aggregateMinutes: AggregateMinutes }) {
-  return kinesisBatchHandler(deps, async ({ readings }) => {
-    const result = await deps.aggregateMinutes.execute(readings.map((r) => r.reading));
-    return { counts: { ReadingsAggregated: readings.length, MinutesWritten: result.windowsChanged, MinutesEmitted: result.emitted.length } };
+  return kinesisWindowHandler(deps, async ({ readings }, invocation) => {
+    const result = await deps.aggregateMinutes.execute(readings.map((r) => r.reading), decodeAggregationState(invocation.state), { final: invocation.final });
+    return {
+      state: encodeAggregationState(result.state),
+      counts: {
+        ReadingsAggregated: readings.length, MinutesWritten: result.windowsChanged, MinutesEmitted: result.emitted.length,
+        MinutesFlushed: result.flushed, OpenMinutes: result.state.open.size,
+      },
+    };
   });
 }

@@ -1,62 +1,92 @@
 import {
-  partialsFromReadings, toMinuteSummary, windowKey, type MinutePartial, type MinuteSummary, type PendingQuery, type Reading,
+  advanceWindow, EMPTY_AGGREGATION_STATE, encodeAggregationState, encodedStateBytes, openMinutes, partialsFromReadings, pendingLookups,
+  toMinuteSummary, TUMBLING_WINDOW_STATE_LIMIT_BYTES, type AggregationState, type MergedWindow, type MinuteSummary, type Reading,
   type SummaryPublisher, type SummaryStore,
 } from '@wildrydes/domain';
 
 export interface AggregateMinutesOptions {
-  /** How far back a unicorn's closed, not yet emitted minutes are looked for when its next minute begins. */
+  /**
+   * How far either side of a unicorn's newest minute its pending minutes are looked for, the first time a window
+   * sees it. At least the tumbling window's length, so a minute flushed open at the end of the previous window is
+   * found; a unicorn silent for longer keeps its last minute in the table, unemitted.
+   */
   readonly emissionLookbackMs: number;
+  /**
+   * Above this size (UTF-8 JSON) the state is not carried on: its open minutes are flushed as at a window's end.
+   * Default 90% of Lambda's 1 MB, so the window is never cut short by Lambda with the state in an unknown place.
+   */
+  readonly maxStateBytes?: number;
+}
+
+export interface AggregateMinutesInvocation {
+  /** The window ends with this invocation (or was cut short): the state returned is dropped, so open minutes are stored now. */
+  readonly final: boolean;
 }
 
 export interface AggregateMinutesResult {
+  /** The state for the next invocation of the window (empty after a final one or a flush). */
+  readonly state: AggregationState;
+  /** Its size as JSON, UTF-8. */
+  readonly stateBytes: number;
+  /** Minutes written with new readings (closed ones, and open ones flushed). */
   readonly windowsChanged: number;
   readonly windowsUnchanged: number;
+  /** Summaries published by this invocation: every minute it closed, and pending minutes it found closed. */
   readonly emitted: readonly MinuteSummary[];
+  /** Open minutes stored as pending because the window ended or the state grew too large. */
+  readonly flushed: number;
 }
 
 /**
- * Folds a batch of readings into per-(unicorn, minute) summaries, each reading counted once however often it
- * is delivered (the store merges partials that keep reading identities), then emits the minutes that closed.
+ * Folds readings into per-(unicorn, minute) summaries inside Lambda tumbling windows (docs/adr/0008), each reading
+ * counted once however often it is delivered (partials keep reading identities; every merge is idempotent).
  *
- * A unicorn's minute is closed when a reading of a later minute arrives (its readings come in order on one
- * shard, as the workshop's SQL assumed). Its pending minutes are looked up only when its newest minute first
- * appears — about once per unicorn-minute — or when a batch is replayed (a redelivery after a failed emission).
- * A summary is published before it is marked emitted, so a failure between the two re-emits the same summary
- * rather than losing it; a late reading that changes an emitted minute makes it pending again, and its corrected
- * summary is emitted when the unicorn's next minute begins.
+ * Per invocation:
+ * 1. a unicorn the window has not seen yet gets its pending minutes looked up (minutes an earlier window flushed
+ *    open) — once per unicorn per window;
+ * 2. the batch's readings join the state's open minutes; a unicorn's minute closes once a later minute of it has
+ *    been seen (its readings come in order on one shard, as the workshop's SQL assumed), late readings close at once;
+ * 3. closed minutes are merged into the store with the emitted mark in the same write, then published — all of
+ *    them, changed or not, so a retried invocation (same records, same state) publishes the same summaries again
+ *    instead of losing them; pending minutes found closed and untouched are published, then marked;
+ * 4. open minutes stay in the state. When the window ends (or the state outgrows its budget) they are merged
+ *    without the mark — pending — and the state is dropped; the next window's lookup emits them once closed.
+ * A late reading that changes an emitted minute closes that minute again: its corrected summary is published.
  */
 export class AggregateMinutes {
+  private readonly maxStateBytes: number;
+
   constructor(
     private readonly store: SummaryStore,
     private readonly publisher: SummaryPublisher,
     private readonly options: AggregateMinutesOptions,
-  ) {}
+  ) {
+    this.maxStateBytes = options.maxStateBytes ?? TUMBLING_WINDOW_STATE_LIMIT_BYTES * 0.9;
+  }
 
-  async execute(readings: readonly Reading[]): Promise<AggregateMinutesResult> {
-    if (readings.length === 0) return { windowsChanged: 0, windowsUnchanged: 0, emitted: [] };
-    const batch = partialsFromReadings(readings);
-    const merged = await this.store.merge([...batch.values()]);
-    const stored = new Map(merged.map((m) => [windowKey(m.partial.name, m.partial.windowStart), m]));
+  async execute(readings: readonly Reading[], state: AggregationState, invocation: AggregateMinutesInvocation): Promise<AggregateMinutesResult> {
+    const batch = [...partialsFromReadings(readings).values()];
+    const lookups = pendingLookups(state, batch, this.options.emissionLookbackMs);
+    const pending = lookups.length === 0 ? [] : await this.store.findPending(lookups);
+    const step = advanceWindow(state, batch, pending);
 
-    const newest = new Map<string, MinutePartial>();
-    for (const partial of batch.values()) {
-      const current = newest.get(partial.name);
-      if (current === undefined || partial.windowStart > current.windowStart) newest.set(partial.name, partial);
+    const closed = step.closed.length === 0 ? [] : await this.store.merge(step.closed, { markEmitted: true });
+    const emitted = [...closed.map((w) => toMinuteSummary(w.partial)), ...step.pendingClosed.map((w) => toMinuteSummary(w.partial))]
+      .sort((a, b) => a.Name.localeCompare(b.Name) || a.StatusTime.localeCompare(b.StatusTime));
+    if (emitted.length > 0) await this.publisher.publish(emitted);
+    if (step.pendingClosed.length > 0) await this.store.markEmitted(step.pendingClosed);
+
+    let next = step.state;
+    let stateBytes = encodedStateBytes(encodeAggregationState(next));
+    let flushed: MergedWindow[] = [];
+    if (invocation.final || stateBytes > this.maxStateBytes) {
+      flushed = next.open.size === 0 ? [] : await this.store.merge(openMinutes(next));
+      next = EMPTY_AGGREGATION_STATE;
+      stateBytes = encodedStateBytes(encodeAggregationState(next));
     }
-    const queries: PendingQuery[] = [];
-    for (const partial of newest.values()) {
-      const after = stored.get(windowKey(partial.name, partial.windowStart));
-      const firstSeen = after !== undefined && after.partial.offsets.length === partial.offsets.length;
-      if (firstSeen || after?.changed === false) {
-        queries.push({ name: partial.name, fromWindowStart: partial.windowStart - this.options.emissionLookbackMs, beforeWindowStart: partial.windowStart });
-      }
-    }
-    const pending = queries.length === 0 ? [] : await this.store.findPending(queries);
-    const emitted = pending.map((w) => toMinuteSummary(w.partial));
-    await this.publisher.publish(emitted);
-    await this.store.markEmitted(pending);
 
-    const windowsChanged = merged.filter((m) => m.changed).length;
-    return { windowsChanged, windowsUnchanged: merged.length - windowsChanged, emitted };
+    const written = [...closed, ...flushed];
+    const windowsChanged = written.filter((w) => w.changed).length;
+    return { state: next, stateBytes, windowsChanged, windowsUnchanged: written.length - windowsChanged, emitted, flushed: flushed.length };
   }
 }

@@ -1,3 +1,4 @@
 export * from './kinesis-event-readings';
-export * from './kinesis-batch-handler';
+export { kinesisBatchHandler, type BatchOutcome, type HandlerTools } from './kinesis-batch-handler';
+export * from './kinesis-window-handler';
 export * from './service-settings';

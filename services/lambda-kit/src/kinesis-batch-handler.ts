@@ -26,17 +26,27 @@ export function kinesisBatchHandler(
   processBatch: (decoded: DecodedKinesisEvent, event: KinesisStreamEvent) => Promise<BatchOutcome>,
 ) {
   return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
-    const decoded = decodeKinesisEvent(event, tools.clock());
-    try {
-      const outcome = await processBatch(decoded, event);
-      tools.metrics.addMetric('RecordsRejected', MetricUnit.Count, decoded.quarantined.length);
-      for (const [name, value] of Object.entries(outcome.counts)) tools.metrics.addMetric(name, MetricUnit.Count, value);
-      return batchItemFailures(outcome.failedSequenceNumbers ?? []);
-    } catch (error) {
-      tools.logger.error('batch failed; the mapping will retry it', error as Error);
-      throw error;
-    } finally {
-      tools.metrics.publishStoredMetrics();
-    }
+    const outcome = await runKinesisBatch(tools, event, (decoded) => processBatch(decoded, event));
+    return batchItemFailures(outcome.failedSequenceNumbers ?? []);
   };
+}
+
+/** Decode, process, count, and log-then-rethrow a failure: the part every stream handler shares. */
+export async function runKinesisBatch<Outcome extends BatchOutcome>(
+  tools: HandlerTools,
+  event: KinesisStreamEvent,
+  process: (decoded: DecodedKinesisEvent) => Promise<Outcome>,
+): Promise<Outcome> {
+  const decoded = decodeKinesisEvent(event, tools.clock());
+  try {
+    const outcome = await process(decoded);
+    tools.metrics.addMetric('RecordsRejected', MetricUnit.Count, decoded.quarantined.length);
+    for (const [name, value] of Object.entries(outcome.counts)) tools.metrics.addMetric(name, MetricUnit.Count, value);
+    return outcome;
+  } catch (error) {
+    tools.logger.error('batch failed; the mapping will retry it', error as Error);
+    throw error;
+  } finally {
+    tools.metrics.publishStoredMetrics();
+  }
 }

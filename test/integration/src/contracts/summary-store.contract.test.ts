@@ -32,8 +32,8 @@ const onDynalite = (): SummaryStoreFactory => {
       otherWriter: new DynamoDbSummaryStore(theirs.documentClient, { tableName, environment: NO_WAIT }),
       get: (name, windowStart) => store.get(name, windowStart),
       listByName: (name) => store.listByName(name),
-      writes: () => (mine.sent.get('PutItemCommand') ?? 0) + (mine.sent.get('BatchWriteItemCommand') ?? 0),
-      interleaveBeforeNextWrite: (action) => mine.interleaveBeforeNextPut(action),
+      writes: () => ['PutItemCommand', 'UpdateItemCommand', 'BatchWriteItemCommand'].reduce((n, command) => n + (mine.sent.get(command) ?? 0), 0),
+      interleaveBeforeNextWrite: (action) => mine.interleaveBeforeNextWrite(action),
       dispose: async () => {
         mine.destroy();
         theirs.destroy();

@@ -9,13 +9,16 @@ const ANY_FREE_PORTS = { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 } as con
 
 /**
  * A document client on the local runtime's dynalite that counts the commands it sends and can run one
- * action just before its next PutItem — a competing writer landing between a store's read and its write.
+ * action just before its next PutItem (or, with interleaveBeforeNextWrite, its next PutItem or UpdateItem) — a
+ * competing writer landing between a store's read and its write.
  */
 export interface ProbedDocumentClient {
   readonly documentClient: DynamoDBDocumentClient;
   /** Commands sent, by name (`PutItemCommand`, `BatchGetItemCommand`, …), failed ones included. */
   readonly sent: Map<string, number>;
   interleaveBeforeNextPut(action: () => Promise<unknown> | unknown): void;
+  /** Like interleaveBeforeNextPut, for the next PutItem or UpdateItem, whichever comes first. */
+  interleaveBeforeNextWrite(action: () => Promise<unknown> | unknown): void;
   destroy(): void;
 }
 
@@ -83,10 +86,11 @@ function probedClient(client: DynamoDBClient): ProbedDocumentClient {
   const documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const sent = new Map<string, number>();
   let interleaved: (() => Promise<unknown> | unknown) | undefined;
+  let interleavedCommands: readonly string[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
-      if (command === 'PutItemCommand' && interleaved !== undefined) {
+      if (interleaved !== undefined && interleavedCommands.includes(command)) {
         const action = interleaved;
         interleaved = undefined;
         await action();
@@ -101,6 +105,11 @@ function probedClient(client: DynamoDBClient): ProbedDocumentClient {
     sent,
     interleaveBeforeNextPut: (action) => {
       interleaved = action;
+      interleavedCommands = ['PutItemCommand'];
+    },
+    interleaveBeforeNextWrite: (action) => {
+      interleaved = action;
+      interleavedCommands = ['PutItemCommand', 'UpdateItemCommand'];
     },
     destroy: () => {
       documentClient.destroy();

@@ -8,6 +8,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 export interface StoredWindow {
   readonly partial: MinutePartial;
   readonly version: number;
+  /** Whether the stored version was emitted. */
+  readonly emitted: boolean;
 }
 
 export interface SummaryStoreUnderTest {
@@ -16,9 +18,9 @@ export interface SummaryStoreUnderTest {
   readonly otherWriter: SummaryStore;
   get(name: string, windowStart: number): Promise<StoredWindow | undefined>;
   listByName(name: string): Promise<StoredWindow[]>;
-  /** Writes the store under test has attempted so far (a lost conditional write counts). */
+  /** Writes (PutItem and UpdateItem) the store under test has attempted so far (a lost conditional write counts). */
   writes(): number;
-  /** Runs `action` once, between the store's next read and its next write. */
+  /** Runs `action` once, between the store's next read and its next write (a put or a mark). */
   interleaveBeforeNextWrite(action: () => Promise<unknown>): void;
   dispose(): Promise<void>;
 }
@@ -107,7 +109,7 @@ export function summaryStoreContract(factory: SummaryStoreFactory, options: Summ
       const result = await store.merge(partialsOf(readings));
 
       // Assess
-      expect(result).toEqual([{ partial: expected, changed: true }]);
+      expect(result).toEqual([{ partial: expected, changed: true, version: 1 }]);
       const stored = await get('Shadowfax', MINUTE_0);
       expect(stored?.version).toBe(1);
       expect(stored?.partial).toEqual(expected);
@@ -181,7 +183,7 @@ export function summaryStoreContract(factory: SummaryStoreFactory, options: Summ
       const partlyReplayed = await store.merge(partialsOf(readings.slice(20, 45)));
 
       // Assess
-      expect(replayed).toEqual(first.map(({ partial }) => ({ partial, changed: false })));
+      expect(replayed).toEqual(first.map(({ partial }) => ({ partial, changed: false, version: 1 })));
       expect(partlyReplayed.every((w) => !w.changed)).toBe(true);
       expect(writes()).toBe(writesBefore);
       expect((await get('Rocinante', MINUTE_0))?.version).toBe(1);
@@ -200,7 +202,7 @@ export function summaryStoreContract(factory: SummaryStoreFactory, options: Summ
       const result = await store.merge(partialsOf(late));
 
       // Assess
-      expect(result).toEqual([{ partial: cleanMerge([...readings, ...late])[0], changed: true }]);
+      expect(result).toEqual([{ partial: cleanMerge([...readings, ...late])[0], changed: true, version: 2 }]);
       const [minute0, minute1] = [await get('Epona', MINUTE_0), await get('Epona', MINUTE_0 + WINDOW_MS)];
       expect(minute0?.version).toBe(2);
       expect(minute0?.partial.offsets).toHaveLength(60);
@@ -242,7 +244,7 @@ export function summaryStoreContract(factory: SummaryStoreFactory, options: Summ
 
       // Assess
       const union = cleanMerge(readings)[0];
-      expect(result).toEqual([{ partial: union, changed: true }]);
+      expect(result).toEqual([{ partial: union, changed: true, version: 3 }]);
       const stored = await get('Copenhagen', MINUTE_0);
       expect(stored?.partial).toEqual(union);
       expect(stored?.version).toBe(3);
@@ -258,8 +260,122 @@ export function summaryStoreContract(factory: SummaryStoreFactory, options: Summ
       const result = await store.merge(partialsOf(readings.slice(5, 25)));
 
       // Assess
-      expect(result).toEqual([{ partial: cleanMerge(readings)[0], changed: false }]);
+      expect(result).toEqual([{ partial: cleanMerge(readings)[0], changed: false, version: 1 }]);
       expect((await get('Traveller', MINUTE_0))?.version).toBe(1);
+    });
+  });
+
+  describe('merging with the emitted mark', () => {
+    const span = (name: string) => ({ name, fromWindowStart: MINUTE_0, beforeWindowStart: MINUTE_0 + 3 * WINDOW_MS });
+
+    it('writes a new window emitted, in its one write', async () => {
+      // Prepare
+      const { store, writes, get } = await subject();
+      const readings = secondly('Arion', MINUTE_0, 60);
+
+      // Act
+      const result = await store.merge(partialsOf(readings), { markEmitted: true });
+
+      // Assess
+      expect(result).toEqual([{ partial: cleanMerge(readings)[0], changed: true, version: 1 }]);
+      expect(writes()).toBe(1);
+      expect(await get('Arion', MINUTE_0)).toMatchObject({ version: 1, emitted: true });
+      expect(await store.findPending([span('Arion')])).toEqual([]);
+    });
+
+    it.each([
+      ['pending', false],
+      ['emitted', true],
+    ])('writes a changed window that was %s emitted at its new version, in one write', async (_what, emittedBefore) => {
+      // Prepare
+      const { store, writes, get } = await subject();
+      const readings = secondly('Sleipnir', MINUTE_0, 40);
+      await store.merge(partialsOf(readings.slice(0, 25)), { markEmitted: emittedBefore });
+      const writesBefore = writes();
+
+      // Act
+      const result = await store.merge(partialsOf(readings.slice(20)), { markEmitted: true });
+
+      // Assess
+      expect(result).toEqual([{ partial: cleanMerge(readings)[0], changed: true, version: 2 }]);
+      expect(writes() - writesBefore).toBe(1);
+      expect(await get('Sleipnir', MINUTE_0)).toMatchObject({ version: 2, emitted: true });
+    });
+
+    it('marks an unchanged window that is not emitted yet, keeping its version (one write)', async () => {
+      // Prepare: flushed open by a window's end, then closed by the next window with nothing new.
+      const { store, writes, get } = await subject();
+      const readings = secondly('Marengo', MINUTE_0, 30);
+      await store.merge(partialsOf(readings));
+      const writesBefore = writes();
+
+      // Act
+      const result = await store.merge(partialsOf(readings.slice(10, 20)), { markEmitted: true });
+
+      // Assess
+      expect(result).toEqual([{ partial: cleanMerge(readings)[0], changed: false, version: 1 }]);
+      expect(writes() - writesBefore).toBe(1);
+      expect(await get('Marengo', MINUTE_0)).toMatchObject({ version: 1, emitted: true });
+      expect(await store.findPending([span('Marengo')])).toEqual([]);
+    });
+
+    it('writes nothing for an unchanged window that is emitted already (a replayed close)', async () => {
+      // Prepare
+      const { store, writes } = await subject();
+      const readings = secondly('Comanche', MINUTE_0 + 500, 60);
+      const first = await store.merge(partialsOf(readings), { markEmitted: true });
+      const writesBefore = writes();
+
+      // Act
+      const replayed = await store.merge(partialsOf(readings), { markEmitted: true });
+
+      // Assess
+      expect(replayed).toEqual(first.map((w) => ({ ...w, changed: false })));
+      expect(writes()).toBe(writesBefore);
+    });
+
+    it('leaves a window pending when a merge without the mark changes it, even after an emitted version', async () => {
+      // Prepare
+      const { store, get } = await subject();
+      const readings = secondly('Trigger', MINUTE_0, 20);
+      await store.merge(partialsOf(readings.slice(0, 10)), { markEmitted: true });
+
+      // Act
+      await store.merge(partialsOf(readings.slice(10)));
+
+      // Assess
+      expect(await get('Trigger', MINUTE_0)).toMatchObject({ version: 2, emitted: false });
+      expect((await store.findPending([span('Trigger')])).map((p) => [p.version, p.partial.offsets.length])).toEqual([[2, 20]]);
+    });
+
+    it('stores the union, emitted at the version it returns, when another writer lands between its read and its write', async () => {
+      // Prepare
+      const { store, otherWriter, get, interleaveBeforeNextWrite } = await subject();
+      const readings = secondly('Pegasus', MINUTE_0, 60);
+      await store.merge(partialsOf(readings.slice(0, 20)));
+      interleaveBeforeNextWrite(() => otherWriter.merge(partialsOf(readings.slice(40))));
+
+      // Act
+      const result = await store.merge(partialsOf(readings.slice(10, 45)), { markEmitted: true });
+
+      // Assess
+      expect(result).toEqual([{ partial: cleanMerge(readings)[0], changed: true, version: 3 }]);
+      expect(await get('Pegasus', MINUTE_0)).toMatchObject({ partial: cleanMerge(readings)[0], version: 3, emitted: true });
+    });
+
+    it('marks the newer version, and returns it, when another writer changes an unchanged window before the mark', async () => {
+      // Prepare: a pending window holding everything this merge brings; another writer adds readings before the mark.
+      const { store, otherWriter, get, interleaveBeforeNextWrite } = await subject();
+      const readings = secondly('Epona', MINUTE_0, 50);
+      await store.merge(partialsOf(readings.slice(0, 30)));
+      interleaveBeforeNextWrite(() => otherWriter.merge(partialsOf(readings.slice(30))));
+
+      // Act
+      const result = await store.merge(partialsOf(readings.slice(0, 10)), { markEmitted: true });
+
+      // Assess: what it returns (and its caller publishes) is what is marked.
+      expect(result).toEqual([{ partial: cleanMerge(readings)[0], changed: false, version: 2 }]);
+      expect(await get('Epona', MINUTE_0)).toMatchObject({ version: 2, emitted: true });
     });
   });
 

@@ -40,4 +40,23 @@ describe('InMemorySummaryStore (what the contract does not pin)', () => {
     // Assess
     expect((await store.get('Shadowfax', MINUTE))?.partial.offsets).toEqual([1000]);
   });
+
+  it('logs each request the DynamoDB adapter would send, with what it reads, scans or writes', async () => {
+    // Prepare
+    const store = new InMemorySummaryStore();
+    const [first] = partialOf([1]);
+    const [both] = partialOf([1, 2]);
+
+    // Act
+    await store.merge([first!]);
+    await store.merge([both!], { markEmitted: true });
+    await store.merge([both!], { markEmitted: true });
+    await store.findPending([{ name: 'Shadowfax', fromWindowStart: MINUTE - 60_000, beforeWindowStart: MINUTE + 120_000 }]);
+    await store.markEmitted([{ partial: both!, version: 2 }]);
+
+    // Assess
+    expect(store.operations.map((op) => op.kind === 'query' ? `query:${op.scanned.length}` : op.kind === 'read' ? `read:${op.stored?.offsets.length ?? '-'}` : `write:${op.partial.offsets.length}:${op.emitted}`))
+      .toEqual(['read:-', 'write:1:false', 'read:1', 'write:2:true', 'read:2', 'query:1', 'write:2:true']);
+    expect(store.writeCount).toBe(3);
+  });
 });

@@ -1,4 +1,4 @@
-import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamEvent, KinesisStreamRecord, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 
 /**
  * Builds Lambda Kinesis events for tests, shaped exactly as the event source mapping delivers them
@@ -29,6 +29,35 @@ export function kinesisRecord(data: string | Uint8Array, options: { sequenceNumb
 export function kinesisEvent(texts: readonly (string | Uint8Array)[], firstSequence = 1000n): KinesisStreamEvent {
   return {
     Records: texts.map((text, i) => kinesisRecord(text, { sequenceNumber: String(firstSequence + BigInt(i)), partitionKey: partitionKeyOf(text) })),
+  };
+}
+
+export interface KinesisWindowEventOptions {
+  /** The state the previous invocation of the window returned (absent at the window's start). */
+  readonly state?: Record<string, unknown>;
+  readonly isFinalInvokeForWindow?: boolean;
+  readonly isWindowTerminatedEarly?: boolean;
+  /** Window bounds, ISO 8601. Default: 2026-11-22 10:00–10:15 UTC (900 s). */
+  readonly window?: { start: string; end: string };
+  readonly firstSequence?: bigint;
+  readonly shardId?: string;
+}
+
+/**
+ * An event of a mapping with a tumbling window, as Lambda sends it: the records plus `window`, `state`, `shardId`,
+ * `eventSourceARN` and the two end-of-window flags. The final invocation of a window usually carries no records.
+ */
+export function kinesisWindowEvent(texts: readonly (string | Uint8Array)[], options: KinesisWindowEventOptions = {}): KinesisStreamTumblingWindowEvent & { shardId: string; eventSourceARN: string } {
+  const shardId = options.shardId ?? 'shardId-000000000000';
+  const firstSequence = options.firstSequence ?? 1000n;
+  return {
+    Records: texts.map((text, i) => kinesisRecord(text, { sequenceNumber: String(firstSequence + BigInt(i)), partitionKey: partitionKeyOf(text), shardId })),
+    window: options.window ?? { start: '2026-11-22T10:00:00Z', end: '2026-11-22T10:15:00Z' },
+    ...(options.state === undefined ? {} : { state: options.state }),
+    shardId,
+    eventSourceARN: 'arn:aws:kinesis:us-east-1:111122223333:stream/wildrydes',
+    isFinalInvokeForWindow: options.isFinalInvokeForWindow ?? false,
+    isWindowTerminatedEarly: options.isWindowTerminatedEarly ?? false,
   };
 }
 
