@@ -61,7 +61,14 @@ async function run(options: BenchOptions, context: BenchContext, command: string
     const started = stamp();
     const rows = await runCapacitySection(options.capacityPlans, context, print);
     const first = options.capacityPlans[0];
-    results = { ...results, capacity: { ...started, durationSeconds: (first?.durationMs ?? 0) / 1000, allowedLatenessSeconds: (first?.allowedLatenessMs ?? 60_000) / 1000, rows } };
+    // Each mode run replaces that mode's rows and keeps the other's.
+    const capacity = { ...results.capacity };
+    for (const mode of ['unpacked', 'packed'] as const) {
+      const ofMode = rows.filter((row) => row.mode === mode);
+      if (ofMode.length === 0) continue;
+      capacity[mode] = { ...started, durationSeconds: (first?.durationMs ?? 0) / 1000, allowedLatenessSeconds: (first?.allowedLatenessMs ?? 60_000) / 1000, rows: ofMode };
+    }
+    results = { ...results, capacity };
     await save();
   }
   if (wanted('cost')) {

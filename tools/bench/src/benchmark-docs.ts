@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { capacityChartSvg } from './capacity-chart';
-import { CHART_FILE, renderBenchmarksMarkdown, type BenchmarkResults } from './benchmark-report';
+import { CHART_FILE, capacityRows, renderBenchmarksMarkdown, type BenchmarkResults } from './benchmark-report';
 
 const RESULTS_FILE = 'benchmarks.json';
 
@@ -22,7 +22,7 @@ export async function writeResults(docsDir: string, results: BenchmarkResults): 
   await writeFile(written[1] as string, `${JSON.stringify(results, null, 2)}\n`);
   if (results.capacity !== undefined) {
     written.push(join(docsDir, CHART_FILE));
-    await writeFile(written[2] as string, capacityChartSvg(results.capacity.rows));
+    await writeFile(written[2] as string, capacityChartSvg(capacityRows(results.capacity)));
   }
   return written;
 }

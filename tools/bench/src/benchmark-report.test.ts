@@ -6,12 +6,22 @@ const machine: MachineInfo = { cpu: 'Example CPU @ 2.0GHz', cores: 2, memoryGiB:
 
 const results: BenchmarkResults = {
   capacity: {
-    date: '2026-12-02T20:30:00.000Z',
-    command: 'npm run bench -- capacity --quick',
-    machine,
-    durationSeconds: 60,
-    allowedLatenessSeconds: 60,
-    rows: [aCapacityRow(), aPackedRow(10_000)],
+    unpacked: {
+      date: '2026-12-02T20:30:00.000Z',
+      command: 'npm run bench -- capacity --quick --n 1000',
+      machine,
+      durationSeconds: 60,
+      allowedLatenessSeconds: 60,
+      rows: [aCapacityRow()],
+    },
+    packed: {
+      date: '2026-12-02T20:35:00.000Z',
+      command: 'npm run bench -- capacity --quick --n 10000 --pack 25',
+      machine,
+      durationSeconds: 60,
+      allowedLatenessSeconds: 60,
+      rows: [aPackedRow(10_000)],
+    },
   },
   cost: { date: '2026-12-02T20:40:00.000Z', command: 'npm run bench -- cost --quick', machine, unavailable: 'the billing meter is not available', runs: [] },
   domain: { date: '2026-12-02T20:41:00.000Z', command: 'npm run bench -- domain --quick', machine, exitCode: 0, output: 'decode: 0.75 M readings/s\n' },
@@ -23,7 +33,8 @@ describe('renderBenchmarksMarkdown', () => {
   it('says when, how and on what each section ran', () => {
     expect(markdown).toContain('Last updated 2026-12-02 20:41:00 UTC.');
     expect(markdown).toContain(
-      'Run 2026-12-02 20:30:00 UTC with `npm run bench -- capacity --quick` on Example CPU @ 2.0GHz, 2 cores, 23.4 GiB memory, Node v20.19.0, Linux 6.1.0 x64.',
+      'Unpacked rows: Run 2026-12-02 20:30:00 UTC with `npm run bench -- capacity --quick --n 1000` on Example CPU @ 2.0GHz, 2 cores, ' +
+        '23.4 GiB memory, Node v20.19.0, Linux 6.1.0 x64. The producer ran 60 s per row.',
     );
   });
 
@@ -31,6 +42,8 @@ describe('renderBenchmarksMarkdown', () => {
     expect(markdown).toContain('| mode | N | sent/s |');
     expect(markdown).toContain('| unpacked | 1,000 | 1,000 | 950 | 1.20/2.50/0.90 | 3 | 0.60/1.40 | 1.40 | 0 | 0 | 2,000 / 2,000 | 0 of 1,000 | PASS |');
     expect(markdown).toContain('- unpacked: largest N passing goal 1: 1,000 (tried 1,000)');
+    expect(markdown).toContain('| packed ×25 | 10,000 |');
+    expect(markdown).toContain('Packed rows: Run 2026-12-02 20:35:00 UTC with `npm run bench -- capacity --quick --n 10000 --pack 25`');
     expect(markdown).toContain('more than 15 s + 60 s allowed lateness');
     expect(markdown).toContain('![Alert p99 and highest lag against N](benchmarks-capacity.svg)');
   });

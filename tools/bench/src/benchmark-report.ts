@@ -1,5 +1,5 @@
 import { GOAL_ALERT_P99_MS, SUMMARY_GRACE_MS } from './capacity-measures';
-import { CAPACITY_HEADERS, capacityCells, capacitySummary, type CapacityRow } from './capacity-report';
+import { CAPACITY_HEADERS, capacityCells, capacitySummary, type CapacityMode, type CapacityRow } from './capacity-report';
 import type { CostRow } from './cost-section';
 import { markdownTable } from './text-table';
 
@@ -45,9 +45,9 @@ export interface DomainResults extends SectionRun {
   readonly output: string;
 }
 
-/** The latest run of each section; docs/benchmarks.json keeps it so one section can be rerun alone. */
+/** The latest run of each section (of each capacity mode); docs/benchmarks.json keeps it so one can be rerun alone. */
 export interface BenchmarkResults {
-  readonly capacity?: CapacityResults;
+  readonly capacity?: Partial<Record<CapacityMode, CapacityResults>>;
   readonly cost?: CostResults;
   readonly domain?: DomainResults;
 }
@@ -65,14 +65,22 @@ export function costCells(run: CostRun): string[][] {
 
 export const COST_HEADERS = ['mode', 'N', 'metric', 'value', 'unit'] as const;
 
-function capacitySection(c: CapacityResults): string[] {
+/** Every capacity row, unpacked first, each mode by fleet size. */
+export function capacityRows(capacity: BenchmarkResults['capacity']): CapacityRow[] {
+  return [capacity?.unpacked, capacity?.packed].flatMap((run) => [...(run?.rows ?? [])].sort((a, b) => a.unicorns - b.unicorns));
+}
+
+function capacitySection(capacity: NonNullable<BenchmarkResults['capacity']>): string[] {
+  const runs = (['unpacked', 'packed'] as const).flatMap((mode) => (capacity[mode] === undefined ? [] : [[mode, capacity[mode]] as const]));
+  const rows = capacityRows(capacity);
+  const [, first] = runs[0] ?? [];
   return [
     '## Capacity (goal 1)',
     '',
-    runLine(c),
+    ...runs.map(([mode, run]) => `${mode === 'packed' ? 'Packed' : 'Unpacked'} rows: ${runLine(run)} The producer ran ${run.durationSeconds} s per row.`),
     '',
-    `Each row: the real \`npm start -- --unicorns 0\` in a fresh data directory, an alert subscriber on the local bus, then the real ` +
-      `producer with \`--fleet N --rate 1 --duration ${c.durationSeconds}s --scenario decline\` (plus \`--pack K\` when packed). ` +
+    'Each row: the real `npm start -- --unicorns 0` in a fresh data directory, an alert subscriber on the local bus, then the real ' +
+      'producer with `--fleet N --rate 1 --duration D --scenario decline=Bucephalus` (plus `--pack K` when packed). ' +
       'After the producer ends the bench waits until every stream service has handled every record, then measures.',
     '',
     '- **sent/s**: the producer\'s own total; **processed/s**: readings the slowest service handled, from the producer\'s start until it caught up.',
@@ -83,12 +91,12 @@ function capacitySection(c: CapacityResults): string[] {
     '- **lost**: readings sent (and refused) − distinct (name, StatusTime) readings in the archive (DuckDB over the raw archive).',
     '- **minutes stored/expected**: items in `UnicornSensorData` against the (unicorn, minute) pairs the readings span.',
     `- **summaries late**: closed unicorn-minutes whose summary reached \`wildrydes-summary\` more than ${SUMMARY_GRACE_MS / 1000} s + ` +
-      `${c.allowedLatenessSeconds} s allowed lateness after the minute's end (stream arrival time), or never.`,
+      `${first?.allowedLatenessSeconds ?? 60} s allowed lateness after the minute's end (stream arrival time), or never.`,
     `- **goal 1** passes when lost = 0, false alerts = 0, alert p99 ≤ ${GOAL_ALERT_P99_MS / 1000} s, both expected alerts arrived and no minute is late.`,
     '',
-    markdownTable(CAPACITY_HEADERS, c.rows.map(capacityCells)),
+    markdownTable(CAPACITY_HEADERS, rows.map(capacityCells)),
     '',
-    ...capacitySummary(c.rows).map((line) => `- ${line}`),
+    ...capacitySummary(rows).map((line) => `- ${line}`),
     '',
     `![Alert p99 and highest lag against N](${CHART_FILE})`,
     '',
@@ -125,7 +133,7 @@ function domainSection(d: DomainResults): string[] {
 
 /** docs/benchmarks.md: stands alone (no paths of the machine it ran on). */
 export function renderBenchmarksMarkdown(results: BenchmarkResults): string {
-  const runs = [results.capacity, results.cost, results.domain].filter((run): run is NonNullable<typeof run> => run !== undefined);
+  const runs = [results.capacity?.unpacked, results.capacity?.packed, results.cost, results.domain].filter((run): run is NonNullable<typeof run> => run !== undefined);
   const latest = runs.map((run) => run.date).sort().at(-1);
   return [
     '# Benchmarks',
