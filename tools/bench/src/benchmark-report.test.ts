@@ -33,7 +33,7 @@ describe('renderBenchmarksMarkdown', () => {
   it('says when, how and on what each section ran', () => {
     expect(markdown).toContain('Last updated 2026-12-02 20:41:00 UTC.');
     expect(markdown).toContain(
-      'Unpacked rows: Run 2026-12-02 20:30:00 UTC with `npm run bench -- capacity --quick --n 1000` on Example CPU @ 2.0GHz, 2 cores, ' +
+      '- Unpacked rows: Run 2026-12-02 20:30:00 UTC with `npm run bench -- capacity --quick --n 1000` on Example CPU @ 2.0GHz, 2 cores, ' +
         '23.4 GiB memory, Node v20.19.0, Linux 6.1.0 x64. The producer ran 60 s per row.',
     );
   });
@@ -43,7 +43,7 @@ describe('renderBenchmarksMarkdown', () => {
     expect(markdown).toContain('| unpacked | 1,000 | 1,000 | 950 | 1.20/2.50/0.90 | 3 | 0.60/1.40 | 1.40 | 0 | 0 | 2,000 / 2,000 | 0 of 1,000 | PASS |');
     expect(markdown).toContain('- unpacked: largest N passing goal 1: 1,000 (tried 1,000)');
     expect(markdown).toContain('| packed ×25 | 10,000 |');
-    expect(markdown).toContain('Packed rows: Run 2026-12-02 20:35:00 UTC with `npm run bench -- capacity --quick --n 10000 --pack 25`');
+    expect(markdown).toContain('- Packed rows: Run 2026-12-02 20:35:00 UTC with `npm run bench -- capacity --quick --n 10000 --pack 25`');
     expect(markdown).toContain('more than 15 s + 60 s allowed lateness');
     expect(markdown).toContain('![Alert p99 and highest lag against N](benchmarks-capacity.svg)');
   });

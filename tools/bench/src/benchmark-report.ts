@@ -77,7 +77,7 @@ function capacitySection(capacity: NonNullable<BenchmarkResults['capacity']>): s
   return [
     '## Capacity (goal 1)',
     '',
-    ...runs.map(([mode, run]) => `${mode === 'packed' ? 'Packed' : 'Unpacked'} rows: ${runLine(run)} The producer ran ${run.durationSeconds} s per row.`),
+    ...runs.map(([mode, run]) => `- ${mode === 'packed' ? 'Packed' : 'Unpacked'} rows: ${runLine(run)} The producer ran ${run.durationSeconds} s per row.`),
     '',
     'Each row: the real `npm start -- --unicorns 0` in a fresh data directory, an alert subscriber on the local bus, then the real ' +
       'producer with `--fleet N --rate 1 --duration D --scenario decline=Bucephalus` (plus `--pack K` when packed). ' +

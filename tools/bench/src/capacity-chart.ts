@@ -35,7 +35,10 @@ function panel(title: string, unit: string, series: readonly Series[], ns: reado
   const maxValue = niceCeiling(Math.max(goal ?? 0, ...series.flatMap((s) => s.points.map((p) => p.value))));
   const minN = Math.min(...ns);
   const maxN = Math.max(...ns);
-  const x = (n: number): number => (minN === maxN ? left + plotW / 2 : left + ((Math.log(n) - Math.log(minN)) / (Math.log(maxN) - Math.log(minN))) * plotW);
+  // Points stay clear of the frame: the N axis spans the plot less a margin on each side.
+  const margin = 16;
+  const x = (n: number): number =>
+    minN === maxN ? left + plotW / 2 : left + margin + ((Math.log(n) - Math.log(minN)) / (Math.log(maxN) - Math.log(minN))) * (plotW - 2 * margin);
   const y = (v: number): number => top + plotH - (v / maxValue) * plotH;
   const out: string[] = [`<g transform="translate(${offsetX},0)">`];
   out.push(`<text x="${left + plotW / 2}" y="20" text-anchor="middle" font-weight="bold">${escapeXml(title)}</text>`);

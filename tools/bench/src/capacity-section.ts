@@ -64,7 +64,7 @@ export async function runCapacitySection(plans: readonly CapacityPlan[], context
     print(textTable(CAPACITY_HEADERS, [capacityCells(rows.at(-1) as CapacityRow)]));
     print('');
   }
-  print(textTable(CAPACITY_HEADERS, rows.map(capacityCells)));
+  if (rows.length > 1) print(textTable(CAPACITY_HEADERS, rows.map(capacityCells)));
   for (const line of capacitySummary(rows)) print(line);
   print(`(summaries late: more than 15 s + ${plans[0] === undefined ? 60 : plans[0].allowedLatenessMs / 1000} s allowed lateness after their minute's end, or never emitted)`);
   return rows;
