@@ -86,7 +86,8 @@ function capacitySection(capacity: NonNullable<BenchmarkResults['capacity']>): s
     '- **sent/s**: the producer\'s own total; **processed/s**: readings the slowest service handled, from the producer\'s start until it caught up.',
     '- **max lag**: the highest iterator age (how far behind the stream) of health, aggregation and archival, sampled from `status.json` every second.',
     `- **alert p50/p99**: subscriber receipt − the alert's \`readingTime\` (UTC), over the declining unicorn's VitalLow and VitalCritical; ` +
-      '**p99 from send** subtracts the time the reading waited in the producer\'s pack (the same figure unpacked).',
+      '**p99 from send** counts from when the reading was sent instead: the simulated fleet time-stamps each unicorn\'s readings ' +
+      'a fixed 0–999 ms after the tick that sends them, and a packed reading waits in its pack for up to K−1 s.',
     '- **false alerts**: any other alert while the fleet was sending (a UnicornSilent about a unicorn\'s very last reading is the fleet stopping, not false).',
     '- **lost**: readings sent (and refused) − distinct (name, StatusTime) readings in the archive (DuckDB over the raw archive).',
     '- **minutes stored/expected**: items in `UnicornSensorData` against the (unicorn, minute) pairs the readings span.',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatusTime, parseStatusTime } from '@wildrydes/domain';
-import { classifyAlerts, goalVerdict, packWaitMs, summaryLateness, type GoalInputs, type ReceivedAlert } from './capacity-measures';
+import { FleetSimulation, formatStatusTime, parseStatusTime } from '@wildrydes/domain';
+import { classifyAlerts, goalVerdict, packWaitMs, readingPhaseMs, summaryLateness, type GoalInputs, type ReceivedAlert } from './capacity-measures';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
 const at = (seconds: number): string => formatStatusTime(T0 + seconds * 1000);
@@ -75,6 +75,26 @@ describe('packWaitMs', () => {
   });
 });
 
+describe('readingPhaseMs', () => {
+  it("is how far after its tick the simulation time-stamps a unicorn's readings, the same every second", () => {
+    // Prepare
+    const sim = new FleetSimulation({ seed: 1, unicorns: 500, startTime: T0 });
+    const times = [sim.tick(), sim.tick()].map((tick) => tick.find((r) => r.reading?.name === 'Bucephalus')?.reading?.time);
+
+    // Act
+    const phase = readingPhaseMs(1, 500, 'Bucephalus') as number;
+
+    // Assess
+    expect(phase).toBeGreaterThanOrEqual(0);
+    expect(phase).toBeLessThan(1000);
+    expect(times).toEqual([T0 + phase, T0 + 1000 + phase]);
+  });
+
+  it('is undefined for a unicorn not in the fleet', () => {
+    expect(readingPhaseMs(1, 3, 'Nobody')).toBeUndefined();
+  });
+});
+
 describe('summaryLateness', () => {
   const rule = { graceMs: 15_000, allowedLatenessMs: 60_000 };
   const minuteEnd = at(60);
@@ -123,7 +143,7 @@ describe('goalVerdict', () => {
   it.each([
     [{ lostReadings: 3 }, '3 readings lost'],
     [{ falseAlerts: 1 }, '1 false alert'],
-    [{ alertP99Ms: 2_001 }, 'alert p99 2.0 s > 2 s'],
+    [{ alertP99Ms: 2_001 }, 'alert p99 2.001 s > 2 s'],
     [{ alertP99Ms: 23_456 }, 'alert p99 23.5 s > 2 s'],
     [{ alertP99Ms: undefined }, 'no alert received'],
     [{ missingAlerts: ['VitalCritical'] }, 'missing VitalCritical'],

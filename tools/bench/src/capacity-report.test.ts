@@ -14,6 +14,8 @@ describe('capacityCells', () => {
 
     expect(cells[0]).toBe('packed ×25');
     expect(cells.at(-1)).toBe('FAIL: alert p99 23.5 s > 2 s (PASS from send)');
+    expect(capacityCells(aPackedRow(50_000, { verdictFromSend: { pass: false, reasons: ['alert p99 2.004 s > 2 s'] } })).at(-1))
+      .toBe('FAIL: alert p99 23.5 s > 2 s (from send: alert p99 2.004 s > 2 s)');
   });
 
   it('marks a run that did not drain and shows missing figures as –', () => {

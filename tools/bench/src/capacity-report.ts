@@ -26,7 +26,7 @@ export interface CapacityRow {
   /** Subscriber receipt − the alert's readingTime, ms. */
   readonly alertP50Ms: number | null;
   readonly alertP99Ms: number | null;
-  /** The same, less the time the reading waited in the producer's pack (= alertP99Ms unpacked). */
+  /** Subscriber receipt − when the reading was sent: its tick (readingTime less the unicorn's phase), plus its wait in a pack. */
   readonly alertFromSendP99Ms: number | null;
   readonly expectedAlerts: number;
   readonly missingAlerts: readonly string[];
@@ -60,9 +60,8 @@ const count = (n: number): string => n.toLocaleString('en-US', { maximumFraction
 
 export function capacityCells(row: CapacityRow): string[] {
   const mode = row.mode === 'packed' ? `packed ×${row.pack}` : 'unpacked';
-  const verdict = row.verdict.pass
-    ? 'PASS'
-    : `FAIL: ${row.verdict.reasons.join('; ')}${row.mode === 'packed' && row.verdictFromSend.pass ? ' (PASS from send)' : ''}`;
+  const fromSend = row.verdictFromSend.pass ? ' (PASS from send)' : ` (from send: ${row.verdictFromSend.reasons.join('; ')})`;
+  const verdict = row.verdict.pass ? 'PASS' : `FAIL: ${row.verdict.reasons.join('; ')}${row.mode === 'packed' ? fromSend : ''}`;
   return [
     mode,
     count(row.unicorns),

@@ -12,6 +12,7 @@ function observations(overrides: Partial<CapacityObservations> = {}): CapacityOb
     pack: 1,
     durationSeconds: 60,
     decliningUnicorn: 'Bucephalus',
+    declinerPhaseMs: 0,
     allowedLatenessMs: 60_000,
     producer: { readings: 6_000, records: 6_000, seconds: 60, readingsPerSecond: 100, throttled: 0, failed: 0 },
     drained: true,
@@ -75,6 +76,15 @@ describe('buildCapacityRow', () => {
     expect(row.processedPerSecond).toBeCloseTo(6_000 / 62);
     expect(row.verdict).toEqual({ pass: false, reasons: ['alert p99 24.9 s > 2 s'] });
     expect(row.verdictFromSend).toEqual({ pass: true, reasons: [] });
+  });
+
+  it("counts the latency from send from the reading's tick: its time less the unicorn's phase", () => {
+    // Prepare: readings time-stamped 400 ms after the tick that sends them; alerts received 800 ms and 1,200 ms after that
+    const row = buildCapacityRow(observations({ declinerPhaseMs: 400 }));
+
+    // Assess
+    expect(row.alertP99Ms).toBe(1_200);
+    expect(row.alertFromSendP99Ms).toBe(1_600);
   });
 
   it('fails without alerts, and names the false ones', () => {

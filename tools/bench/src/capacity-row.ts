@@ -13,6 +13,8 @@ export interface CapacityObservations {
   readonly pack: number;
   readonly durationSeconds: number;
   readonly decliningUnicorn: string;
+  /** How far after its tick the declining unicorn's readings are time-stamped (`readingPhaseMs`). */
+  readonly declinerPhaseMs: number;
   readonly allowedLatenessMs: number;
   readonly producer: ProducerTotals;
   readonly drained: boolean;
@@ -40,7 +42,8 @@ export function buildCapacityRow(o: CapacityObservations): CapacityRow {
     fromReading.push(latency);
     const first = o.archive.declinerFirstReadingMs;
     const index = first === null ? 0 : Math.max(0, Math.round((readingMs - first) / 1000));
-    fromSend.push(latency - packWaitMs(index, o.pack, Math.max(0, o.archive.declinerReadings - 1)));
+    // Sent at its tick (reading time − phase), or later with its pack.
+    fromSend.push(latency + o.declinerPhaseMs - packWaitMs(index, o.pack, Math.max(0, o.archive.declinerReadings - 1)));
   }
   const lateness = summaryLateness(o.summaries, o.archive.closedMinutes, { graceMs: SUMMARY_GRACE_MS, allowedLatenessMs: o.allowedLatenessMs }, parseStatusTime);
   const lostReadings = o.producer.readings + o.producer.failed - o.archive.distinctReadings;

@@ -1,6 +1,7 @@
 import { createAwsClients } from '@wildrydes/adapters/clients';
 import { subscribeToAlerts } from './alert-subscriber';
 import { BenchError } from './bench.errors';
+import { readingPhaseMs } from './capacity-measures';
 import { buildCapacityRow } from './capacity-row';
 import { CAPACITY_HEADERS, capacityCells, capacitySummary, type CapacityRow } from './capacity-report';
 import { DECLINING_UNICORN, driveLoad, modeName, pause, withStack, type BenchContext, type LoadPlan } from './load-run';
@@ -36,6 +37,7 @@ export async function runCapacityRow(plan: CapacityPlan, context: BenchContext):
         pack: plan.pack,
         durationSeconds: plan.durationMs / 1000,
         decliningUnicorn: DECLINING_UNICORN,
+        declinerPhaseMs: readingPhaseMs(plan.seed, plan.unicorns, DECLINING_UNICORN) ?? 0,
         allowedLatenessMs: plan.allowedLatenessMs,
         producer: load.producer,
         drained: load.drained,

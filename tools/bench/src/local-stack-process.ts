@@ -61,8 +61,8 @@ export async function readStatusFile(path: string): Promise<StackStatus | undefi
 }
 
 /**
- * Starts the real `npm start -- --unicorns 0 --data-dir DIR` in its own process group and waits for its endpoints
- * file. `maxLifetimeMs` becomes the stack's own `--duration`, so even a bench killed with SIGKILL leaves no stack
+ * Starts the real `npm start -- --unicorns 0 --data-dir DIR` in its own process group and waits until it is ready:
+ * its endpoints file names our data dir and its first status file is written. `maxLifetimeMs` becomes the stack's own `--duration`, so even a bench killed with SIGKILL leaves no stack
  * running for long.
  */
 export async function startStack(options: {
@@ -89,8 +89,9 @@ export async function startStack(options: {
     }
     try {
       const endpoints = await readLocalEndpoints(options.endpointsFile);
-      // Ours, not a stack someone started meanwhile: its S3 files live in our data dir.
-      if (endpoints.s3DataDir.startsWith(options.dataDir)) {
+      // Ours, not a stack someone started meanwhile: its S3 files live in our data dir. The endpoints file comes
+      // with the stand-ins, before the streams, bus and services exist; the status file only once all is running.
+      if (endpoints.s3DataDir.startsWith(options.dataDir) && (await readStatusFile(statusFile)) !== undefined) {
         return { process: stack, endpoints, statusFile, readStatus: () => readStatusFile(statusFile) };
       }
     } catch (error) {
