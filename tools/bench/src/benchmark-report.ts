@@ -1,0 +1,151 @@
+import { GOAL_ALERT_P99_MS, SUMMARY_GRACE_MS } from './capacity-measures';
+import { CAPACITY_HEADERS, capacityCells, capacitySummary, type CapacityMode, type CapacityRow } from './capacity-report';
+import type { CostRow } from './cost-section';
+import { markdownTable } from './text-table';
+
+/** What the report says about the machine: nothing that names this machine's paths or users. */
+export interface MachineInfo {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly os: string;
+}
+
+interface SectionRun {
+  /** ISO 8601 UTC. */
+  readonly date: string;
+  /** As typed, e.g. `npm run bench -- capacity --quick`. */
+  readonly command: string;
+  readonly machine: MachineInfo;
+}
+
+export interface CapacityResults extends SectionRun {
+  readonly durationSeconds: number;
+  readonly allowedLatenessSeconds: number;
+  readonly rows: readonly CapacityRow[];
+}
+
+export interface CostRun {
+  readonly unicorns: number;
+  readonly pack: number;
+  readonly readings: number;
+  readonly seconds: number;
+  readonly rows: readonly CostRow[];
+}
+
+export interface CostResults extends SectionRun {
+  /** Why no figures, when the meter was not available. */
+  readonly unavailable?: string;
+  readonly runs: readonly CostRun[];
+}
+
+export interface DomainResults extends SectionRun {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+/** The latest run of each section (of each capacity mode); docs/benchmarks.json keeps it so one can be rerun alone. */
+export interface BenchmarkResults {
+  readonly capacity?: Partial<Record<CapacityMode, CapacityResults>>;
+  readonly cost?: CostResults;
+  readonly domain?: DomainResults;
+}
+
+export const CHART_FILE = 'benchmarks-capacity.svg';
+
+export const describeMachine = (m: MachineInfo): string => `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.os}`;
+
+const runLine = (run: SectionRun): string => `Run ${run.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} with \`${run.command}\` on ${describeMachine(run.machine)}.`;
+
+export function costCells(run: CostRun): string[][] {
+  const mode = run.pack > 1 ? `packed ×${run.pack}` : 'unpacked';
+  return run.rows.map((row) => [mode, run.unicorns.toLocaleString('en-US'), row.metric, row.value.toFixed(row.value < 10 ? 3 : 1), row.unit]);
+}
+
+export const COST_HEADERS = ['mode', 'N', 'metric', 'value', 'unit'] as const;
+
+/** Every capacity row, unpacked first, each mode by fleet size. */
+export function capacityRows(capacity: BenchmarkResults['capacity']): CapacityRow[] {
+  return [capacity?.unpacked, capacity?.packed].flatMap((run) => [...(run?.rows ?? [])].sort((a, b) => a.unicorns - b.unicorns));
+}
+
+function capacitySection(capacity: NonNullable<BenchmarkResults['capacity']>): string[] {
+  const runs = (['unpacked', 'packed'] as const).flatMap((mode) => (capacity[mode] === undefined ? [] : [[mode, capacity[mode]] as const]));
+  const rows = capacityRows(capacity);
+  const [, first] = runs[0] ?? [];
+  return [
+    '## Capacity (goal 1)',
+    '',
+    ...runs.map(([mode, run]) => `- ${mode === 'packed' ? 'Packed' : 'Unpacked'} rows: ${runLine(run)} The producer ran ${run.durationSeconds} s per row.`),
+    '',
+    'Each row: the real `npm start -- --unicorns 0` in a fresh data directory, an alert subscriber on the local bus, then the real ' +
+      'producer with `--fleet N --rate 1 --duration D --scenario decline=Bucephalus` (plus `--pack K` when packed). ' +
+      'After the producer ends the bench waits until every stream service has handled every record, then measures.',
+    '',
+    '- **sent/s**: the producer\'s own total; **processed/s**: readings the slowest service handled, from the producer\'s start until it caught up.',
+    '- **max lag**: the highest iterator age (how far behind the stream) of health, aggregation and archival, sampled from `status.json` every second.',
+    `- **alert p50/p99**: subscriber receipt − the alert's \`readingTime\` (UTC), over the declining unicorn's VitalLow and VitalCritical; ` +
+      '**p99 from send** counts from when the reading was sent instead: the simulated fleet time-stamps each unicorn\'s readings ' +
+      'a fixed 0–999 ms after the tick that sends them, and a packed reading waits in its pack for up to K−1 s.',
+    '- **false alerts**: any other alert while the fleet was sending (a UnicornSilent about a unicorn\'s very last reading is the fleet stopping, not false).',
+    '- **lost**: readings sent (and refused) − distinct (name, StatusTime) readings in the archive (DuckDB over the raw archive).',
+    '- **minutes stored/expected**: items in `UnicornSensorData` against the (unicorn, minute) pairs the readings span.',
+    `- **summaries late**: closed unicorn-minutes whose summary reached \`wildrydes-summary\` more than ${SUMMARY_GRACE_MS / 1000} s + ` +
+      `${first?.allowedLatenessSeconds ?? 60} s allowed lateness after the minute's end (stream arrival time), or never.`,
+    `- **goal 1** passes when lost = 0, false alerts = 0, alert p99 ≤ ${GOAL_ALERT_P99_MS / 1000} s, both expected alerts arrived and no minute is late.`,
+    '',
+    markdownTable(CAPACITY_HEADERS, rows.map(capacityCells)),
+    '',
+    ...capacitySummary(rows).map((line) => `- ${line}`),
+    '',
+    `![Alert p99 and highest lag against N](${CHART_FILE})`,
+    '',
+  ];
+}
+
+function costSection(c: CostResults): string[] {
+  const lines = ['## Cost', '', runLine(c), ''];
+  if (c.unavailable !== undefined) return [...lines, `Not measured: ${c.unavailable}`, ''];
+  return [
+    ...lines,
+    'Units the billing meter counted during each run (from the `meter` field of `status.json`), per 1,000 readings sent; ' +
+      'dollars per million readings where a cost model is connected.',
+    '',
+    markdownTable(COST_HEADERS, c.runs.flatMap(costCells)),
+    '',
+  ];
+}
+
+function domainSection(d: DomainResults): string[] {
+  return [
+    '## Domain',
+    '',
+    runLine(d),
+    '',
+    `The domain benchmark (\`npm run bench:domain\`) as printed${d.exitCode === 0 ? '' : ` (it exited with code ${d.exitCode})`}:`,
+    '',
+    '```text',
+    d.output.trimEnd(),
+    '```',
+    '',
+  ];
+}
+
+/** docs/benchmarks.md: stands alone (no paths of the machine it ran on). */
+export function renderBenchmarksMarkdown(results: BenchmarkResults): string {
+  const runs = [results.capacity?.unpacked, results.capacity?.packed, results.cost, results.domain].filter((run): run is NonNullable<typeof run> => run !== undefined);
+  const latest = runs.map((run) => run.date).sort().at(-1);
+  return [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (tools/bench): the whole local stack, the real producer, consumer-side measurements. ' +
+      'Figures depend on the machine and on what else ran on it; they are measured, never asserted by tests.',
+    '',
+    latest === undefined ? 'No section has been run yet.' : `Last updated ${latest.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}.`,
+    '',
+    ...(results.capacity ? capacitySection(results.capacity) : []),
+    ...(results.cost ? costSection(results.cost) : []),
+    ...(results.domain ? domainSection(results.domain) : []),
+  ].join('\n');
+}

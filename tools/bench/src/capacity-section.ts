@@ -1,0 +1,73 @@
+import { createAwsClients } from '@wildrydes/adapters/clients';
+import { subscribeToAlerts } from './alert-subscriber';
+import { BenchError } from './bench.errors';
+import { readingPhaseMs } from './capacity-measures';
+import { buildCapacityRow } from './capacity-row';
+import { CAPACITY_HEADERS, capacityCells, capacitySummary, type CapacityRow } from './capacity-report';
+import { DECLINING_UNICORN, driveLoad, modeName, pause, withStack, type BenchContext, type LoadPlan } from './load-run';
+import { countSummaryItems, queryArchive, readSummaryStream } from './run-observations';
+import { textTable } from './text-table';
+
+
+export interface CapacityPlan extends LoadPlan {
+  readonly allowedLatenessMs: number;
+}
+
+/** One row: a fresh stack, an alert subscriber, the producer, then the measurements, then the stack stopped. */
+export async function runCapacityRow(plan: CapacityPlan, context: BenchContext): Promise<CapacityRow> {
+  const lifetimeMs = plan.durationMs + plan.drainTimeoutMs + 10 * 60_000;
+  return withStack(context, lifetimeMs, async (stack) => {
+    const eventbridge = stack.endpoints.eventbridge;
+    if (eventbridge === undefined) throw new BenchError('STACK_FAILED', 'the stack runs no EventBridge stand-in');
+    const clients = createAwsClients(stack.endpoints);
+    const subscription = await subscribeToAlerts(eventbridge);
+    try {
+      const load = await driveLoad(stack, plan, context);
+      // Every alert the bus delivered is counted by the stack's console subscriber; wait until ours has them too.
+      const settleUntil = Date.now() + 10_000;
+      while (new Set(subscription.alerts.map((a) => a.alertId)).size < (load.lastStatus?.alerts ?? 0) && Date.now() < settleUntil) {
+        await pause(200, context.signal);
+      }
+      context.log('  measuring: archive (DuckDB), summary table, summary stream…');
+      const archive = await queryArchive(context.repoRoot, DECLINING_UNICORN);
+      const { items } = await countSummaryItems(clients.dynamodb);
+      const summaries = await readSummaryStream(clients.kinesis);
+      return buildCapacityRow({
+        unicorns: plan.unicorns,
+        pack: plan.pack,
+        durationSeconds: plan.durationMs / 1000,
+        decliningUnicorn: DECLINING_UNICORN,
+        declinerPhaseMs: readingPhaseMs(plan.seed, plan.unicorns, DECLINING_UNICORN) ?? 0,
+        allowedLatenessMs: plan.allowedLatenessMs,
+        producer: load.producer,
+        drained: load.drained,
+        drainSeconds: load.drainSeconds,
+        activeSeconds: load.activeSeconds,
+        processedRecords: load.processedRecords,
+        maxLagMs: load.maxLagMs,
+        alerts: [...subscription.alerts],
+        archive,
+        summaryItems: items,
+        summaries,
+      });
+    } finally {
+      await subscription.stop().catch(() => undefined);
+      clients.destroy();
+    }
+  });
+}
+
+/** Runs the plans in order, printing each row as it completes; returns every row. */
+export async function runCapacitySection(plans: readonly CapacityPlan[], context: BenchContext, print: (text: string) => void): Promise<CapacityRow[]> {
+  const rows: CapacityRow[] = [];
+  for (const [i, plan] of plans.entries()) {
+    context.log(`capacity ${i + 1}/${plans.length}: N=${plan.unicorns} ${modeName(plan.pack)}, ${plan.durationMs / 1000} s`);
+    rows.push(await runCapacityRow(plan, context));
+    print(textTable(CAPACITY_HEADERS, [capacityCells(rows.at(-1) as CapacityRow)]));
+    print('');
+  }
+  if (rows.length > 1) print(textTable(CAPACITY_HEADERS, rows.map(capacityCells)));
+  for (const line of capacitySummary(rows)) print(line);
+  print(`(summaries late: more than 15 s + ${plans[0] === undefined ? 60 : plans[0].allowedLatenessMs / 1000} s allowed lateness after their minute's end, or never emitted)`);
+  return rows;
+}

@@ -1,0 +1,92 @@
+/**
+ * The cost section's one seam with the billing meter: `status.json` may carry a `meter` field (the meter's
+ * snapshot); these functions turn it, with the readings and seconds of the run, into the rows the report prints.
+ *
+ * `MeterSnapshot` is the part of the meter's totals read here (DynamoDB request units per service label and
+ * table), typed structurally so this file needs nothing from the meter's package. Dollars come from cost models
+ * handed to `costRows` — e.g. the meter's `costPerMillionReadings(totals, run, prices).totalPerMillionReadings`
+ * wrapped as a `CostModel` and added to `COST_MODELS`; with none, only units are reported.
+ */
+
+export interface DynamoDbTableUnits {
+  readonly writeRequestUnits: number;
+  readonly readRequestUnits: number;
+}
+
+export interface MeterSnapshot {
+  /** Per service label (`health`, `aggregation`, …): the usage of each resource. */
+  readonly services: Readonly<Record<string, { readonly dynamodb?: Readonly<Record<string, DynamoDbTableUnits>> }>>;
+}
+
+export interface MeteredRun {
+  /** Readings the run sent. */
+  readonly readings: number;
+  /** How long the run sent them, s (hourly charges are prorated over it). */
+  readonly seconds: number;
+}
+
+/** Dollars per million readings of a metered run. */
+export interface CostModel {
+  readonly name: string;
+  perMillionReadings(snapshot: MeterSnapshot, run: MeteredRun): number;
+}
+
+/** The cost models the bench prices runs with. */
+export const COST_MODELS: readonly CostModel[] = [];
+
+export interface CostRow {
+  readonly metric: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+/** The snapshot when `value` has the shape read here; undefined when it is absent or malformed. */
+export function asMeterSnapshot(value: unknown): MeterSnapshot | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const services = (value as { services?: unknown }).services;
+  if (typeof services !== 'object' || services === null) return undefined;
+  for (const usage of Object.values(services)) {
+    if (typeof usage !== 'object' || usage === null) return undefined;
+    const tables = (usage as { dynamodb?: unknown }).dynamodb;
+    if (tables === undefined) continue;
+    if (typeof tables !== 'object' || tables === null) return undefined;
+    for (const units of Object.values(tables)) {
+      const u = units as Partial<DynamoDbTableUnits> | null;
+      if (typeof u?.writeRequestUnits !== 'number' || typeof u.readRequestUnits !== 'number') return undefined;
+    }
+  }
+  return value as MeterSnapshot;
+}
+
+/**
+ * Rows for one run: DynamoDB WRU and RRU per 1,000 readings per table (summed over services) and in total, then
+ * each cost model's dollars per million readings.
+ */
+export function costRows(meterSnapshot: MeterSnapshot, readings: number, seconds: number, models: readonly CostModel[] = COST_MODELS): CostRow[] {
+  if (!(readings > 0)) throw new RangeError(`readings must be positive, got ${readings}`);
+  const perThousand = (units: number): number => (units * 1000) / readings;
+  const byTable = new Map<string, { wru: number; rru: number }>();
+  for (const usage of Object.values(meterSnapshot.services)) {
+    for (const [table, units] of Object.entries(usage.dynamodb ?? {})) {
+      const sum = byTable.get(table) ?? { wru: 0, rru: 0 };
+      sum.wru += units.writeRequestUnits;
+      sum.rru += units.readRequestUnits;
+      byTable.set(table, sum);
+    }
+  }
+  const rows: CostRow[] = [];
+  let wru = 0;
+  let rru = 0;
+  for (const [table, sum] of [...byTable].sort(([a], [b]) => a.localeCompare(b))) {
+    rows.push({ metric: `DynamoDB ${table} WRU`, value: perThousand(sum.wru), unit: 'per 1,000 readings' });
+    rows.push({ metric: `DynamoDB ${table} RRU`, value: perThousand(sum.rru), unit: 'per 1,000 readings' });
+    wru += sum.wru;
+    rru += sum.rru;
+  }
+  rows.push({ metric: 'DynamoDB WRU, all tables', value: perThousand(wru), unit: 'per 1,000 readings' });
+  rows.push({ metric: 'DynamoDB RRU, all tables', value: perThousand(rru), unit: 'per 1,000 readings' });
+  for (const model of models) {
+    rows.push({ metric: `cost (${model.name})`, value: model.perMillionReadings(meterSnapshot, { readings, seconds }), unit: 'USD per million readings' });
+  }
+  return rows;
+}
