@@ -29,7 +29,7 @@ describe('the whole product on the local stack', () => {
   beforeAll(async () => {
     process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
     process.env['POWERTOOLS_LOG_LEVEL'] = 'ERROR';
-    stack = await startLocalStack({ ports: ANY_PORT, pollIntervalMs: 100, batchingWindowSeconds: 0, uploadScanIntervalMs: 200, onAlert: (a) => alerts.push(a), log: () => undefined });
+    stack = await startLocalStack({ ports: ANY_PORT, pollIntervalMs: 100, batchingWindowSeconds: 0, tumblingWindowSeconds: 2, uploadScanIntervalMs: 200, onAlert: (a) => alerts.push(a), log: () => undefined });
     engine = new DuckDbQueryEngine({ bucketDir: join(stack.runtime.endpoints.s3DataDir, RESOURCE_NAMES.dataBucket) });
   }, 60_000);
 
@@ -63,11 +63,17 @@ describe('the whole product on the local stack', () => {
       SELECT name, strftime(date_trunc('minute', statustime) + INTERVAL 1 MINUTE, '%Y-%m-%d %H:%M:%S.000'), count(*), round(sum(distance), 3),
              min(magicpoints), max(magicpoints), min(healthpoints), max(healthpoints)
       FROM (SELECT DISTINCT name, statustime, distance, magicpoints, healthpoints FROM wildrydes) GROUP BY 1, 2 ORDER BY 1, 2`);
-    const table = [];
-    for (const name of ['Bucephalus', 'Pegasus', 'Rocinante', 'Shadowfax']) {
-      const { Items } = await stack.clients.documentClient.send(new QueryCommand({ TableName: RESOURCE_NAMES.summaryTable, KeyConditionExpression: '#n = :n', ExpressionAttributeNames: { '#n': 'Name' }, ExpressionAttributeValues: { ':n': name } }));
-      for (const item of Items ?? []) table.push([item['Name'], item['StatusTime'], item['Readings'], item['Distance'], item['MinMagicPoints'], item['MaxMagicPoints'], item['MinHealthPoints'], item['MaxHealthPoints']]);
-    }
+    // A unicorn's open minute reaches the table when its aggregation window closes (2 s here, 15 min deployed).
+    const readTable = async () => {
+      const rows = [];
+      for (const name of ['Bucephalus', 'Pegasus', 'Rocinante', 'Shadowfax']) {
+        const { Items } = await stack.clients.documentClient.send(new QueryCommand({ TableName: RESOURCE_NAMES.summaryTable, KeyConditionExpression: '#n = :n', ExpressionAttributeNames: { '#n': 'Name' }, ExpressionAttributeValues: { ':n': name } }));
+        for (const item of Items ?? []) rows.push([item['Name'], item['StatusTime'], item['Readings'], item['Distance'], item['MinMagicPoints'], item['MaxMagicPoints'], item['MinHealthPoints'], item['MaxHealthPoints']]);
+      }
+      return rows;
+    };
+    const table = await until('every minute in the summaries table', readTable, (rows) => rows.length === sql.rows.length
+      && rows.every((row, i) => row[2] === sql.rows[i]![2]));
     expect(table.map((row) => [...row.slice(0, 3), ...row.slice(4)])).toEqual(sql.rows.map((row) => [...row.slice(0, 3), ...row.slice(4)]));
     table.forEach((row, i) => expect(row[3]).toBeCloseTo(sql.rows[i]![3] as number, 2));
 

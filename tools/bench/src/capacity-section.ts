@@ -4,7 +4,7 @@ import { BenchError } from './bench.errors';
 import { readingPhaseMs } from './capacity-measures';
 import { buildCapacityRow } from './capacity-row';
 import { CAPACITY_HEADERS, capacityCells, capacitySummary, type CapacityRow } from './capacity-report';
-import { DECLINING_UNICORN, driveLoad, modeName, pause, withStack, type BenchContext, type LoadPlan } from './load-run';
+import { DECLINING_UNICORN, driveLoad, modeName, pause, shardsFor, withStack, type BenchContext, type LoadPlan } from './load-run';
 import { countSummaryItems, queryArchive, readSummaryStream } from './run-observations';
 import { textTable } from './text-table';
 
@@ -16,7 +16,7 @@ export interface CapacityPlan extends LoadPlan {
 /** One row: a fresh stack, an alert subscriber, the producer, then the measurements, then the stack stopped. */
 export async function runCapacityRow(plan: CapacityPlan, context: BenchContext): Promise<CapacityRow> {
   const lifetimeMs = plan.durationMs + plan.drainTimeoutMs + 10 * 60_000;
-  return withStack(context, lifetimeMs, async (stack) => {
+  return withStack(context, lifetimeMs, shardsFor(plan.unicorns), async (stack) => {
     const eventbridge = stack.endpoints.eventbridge;
     if (eventbridge === undefined) throw new BenchError('STACK_FAILED', 'the stack runs no EventBridge stand-in');
     const clients = createAwsClients(stack.endpoints);

@@ -1,7 +1,7 @@
 import type { CostRun } from './benchmark-report';
 import { asMeterSnapshot, costRows } from './cost-section';
 import { readStatusFile } from './local-stack-process';
-import { driveLoad, modeName, pause, withStack, type BenchContext, type LoadPlan } from './load-run';
+import { driveLoad, modeName, pause, shardsFor, withStack, type BenchContext, type LoadPlan } from './load-run';
 
 export type CostOutcome = { readonly kind: 'measured'; readonly runs: CostRun[] } | { readonly kind: 'unavailable'; readonly reason: string };
 
@@ -15,7 +15,7 @@ export async function runCostSection(plans: readonly LoadPlan[], context: BenchC
   const runs: CostRun[] = [];
   for (const [i, plan] of plans.entries()) {
     context.log(`cost ${i + 1}/${plans.length}: N=${plan.unicorns} ${modeName(plan.pack)}, ${plan.durationMs / 1000} s`);
-    const outcome = await withStack(context, plan.durationMs + plan.drainTimeoutMs + 10 * 60_000, async (stack) => {
+    const outcome = await withStack(context, plan.durationMs + plan.drainTimeoutMs + 10 * 60_000, shardsFor(plan.unicorns), async (stack) => {
       let status = await stack.readStatus();
       for (let waited = 0; status === undefined && waited < 10_000; waited += 250) {
         await pause(250, context.signal);
@@ -29,8 +29,8 @@ export async function runCostSection(plans: readonly LoadPlan[], context: BenchC
     // The stack writes its status once more as it stops: the meter's final totals.
     const snapshot = asMeterSnapshot((await readStatusFile(outcome.statusFile))?.meter);
     if (snapshot === undefined) return { kind: 'unavailable', reason: 'the `meter` field of `.wildrydes/status.json` does not have the expected shape' };
-    const { readings, seconds } = outcome.load.producer;
-    runs.push({ unicorns: plan.unicorns, pack: plan.pack, readings, seconds, rows: costRows(snapshot, readings, seconds) });
+    const { readings, records, seconds } = outcome.load.producer;
+    runs.push({ unicorns: plan.unicorns, pack: plan.pack, readings, seconds, rows: costRows(snapshot, { readings, records, seconds, shards: shardsFor(plan.unicorns) }) });
   }
   return { kind: 'measured', runs };
 }

@@ -30,7 +30,7 @@ describe('asMeterSnapshot', () => {
 describe('costRows', () => {
   it('gives WRU and RRU per 1,000 readings per table, summed over services, and in total', () => {
     // Act
-    const rows = costRows(snapshot, 100_000, 60);
+    const rows = costRows(snapshot, { readings: 100_000, records: 100_000, seconds: 60, shards: 2 }, []);
 
     // Assess
     expect(rows).toEqual([
@@ -49,14 +49,14 @@ describe('costRows', () => {
     const model: CostModel = { name: 'flat', perMillionReadings: (s, run) => (seen.push([s, run]), 1.25) };
 
     // Act
-    const rows = costRows(snapshot, 100_000, 60, [model]);
+    const rows = costRows(snapshot, { readings: 100_000, records: 100_000, seconds: 60, shards: 2 }, [model]);
 
     // Assess
     expect(rows.at(-1)).toEqual({ metric: 'cost (flat)', value: 1.25, unit: 'USD per million readings' });
-    expect(seen).toEqual([[snapshot, { readings: 100_000, seconds: 60 }]]);
+    expect(seen).toEqual([[snapshot, { readings: 100_000, records: 100_000, seconds: 60, shards: 2 }]]);
   });
 
   it('refuses a run without readings', () => {
-    expect(() => costRows(snapshot, 0, 60)).toThrow(RangeError);
+    expect(() => costRows(snapshot, { readings: 0, records: 0, seconds: 60, shards: 2 })).toThrow(RangeError);
   });
 });

@@ -3,10 +3,10 @@
  * snapshot); these functions turn it, with the readings and seconds of the run, into the rows the report prints.
  *
  * `MeterSnapshot` is the part of the meter's totals read here (DynamoDB request units per service label and
- * table), typed structurally so this file needs nothing from the meter's package. Dollars come from cost models
- * handed to `costRows` — e.g. the meter's `costPerMillionReadings(totals, run, prices).totalPerMillionReadings`
- * wrapped as a `CostModel` and added to `COST_MODELS`; with none, only units are reported.
+ * table). Dollars come from the cost models in `COST_MODELS`: the meter's own cost model with us-east-1 prices.
  */
+import { RESOURCE_NAMES } from '@wildrydes/domain';
+import { costPerMillionReadings, emptyKinesisStreamUsage, emptyServiceUsage, US_EAST_1_PRICES, type MeterTotals } from '@wildrydes/local-aws';
 
 export interface DynamoDbTableUnits {
   readonly writeRequestUnits: number;
@@ -21,8 +21,12 @@ export interface MeterSnapshot {
 export interface MeteredRun {
   /** Readings the run sent. */
   readonly readings: number;
+  /** Kinesis records the producer put them in (its own puts are not metered: it runs as a separate process). */
+  readonly records: number;
   /** How long the run sent them, s (hourly charges are prorated over it). */
   readonly seconds: number;
+  /** Shards of the telemetry stream. */
+  readonly shards: number;
 }
 
 /** Dollars per million readings of a metered run. */
@@ -31,8 +35,31 @@ export interface CostModel {
   perMillionReadings(snapshot: MeterSnapshot, run: MeteredRun): number;
 }
 
+/**
+ * The stack's meter sees the services' calls, not the producer's: its puts are added here, one PUT payload unit per
+ * record (a packed record of 25 readings is ~4 KB, far below 25 KB) and its size in KB on demand.
+ */
+function withProducerPuts(snapshot: MeterSnapshot, run: MeteredRun, kbPerRecord: number): MeterTotals {
+  const totals = structuredClone(snapshot) as unknown as MeterTotals;
+  const usage = emptyServiceUsage();
+  usage.kinesis[RESOURCE_NAMES.telemetryStream] = {
+    ...emptyKinesisStreamUsage(), putRequests: Math.ceil(run.records / 500), records: run.records, putPayloadUnits: run.records, onDemandBilledKb: run.records * kbPerRecord,
+  };
+  return { ...totals, services: { ...totals.services, producer: usage } };
+}
+
+/** Provisioned shards (the telemetry stream sized by the run, the summary stream one shard), arm64 Lambdas, us-east-1 list prices. */
+const usEast1Provisioned: CostModel = {
+  name: 'us-east-1, provisioned shards',
+  perMillionReadings: (snapshot, run) => costPerMillionReadings(
+    withProducerPuts(snapshot, run, Math.max(1, Math.ceil((150 * run.readings) / run.records / 1024))),
+    { readings: run.readings, durationSeconds: run.seconds, shards: { [RESOURCE_NAMES.telemetryStream]: run.shards, [RESOURCE_NAMES.summaryStream]: 1 }, kinesisMode: 'provisioned' },
+    US_EAST_1_PRICES,
+  ).totalPerMillionReadings,
+};
+
 /** The cost models the bench prices runs with. */
-export const COST_MODELS: readonly CostModel[] = [];
+export const COST_MODELS: readonly CostModel[] = [usEast1Provisioned];
 
 export interface CostRow {
   readonly metric: string;
@@ -62,7 +89,8 @@ export function asMeterSnapshot(value: unknown): MeterSnapshot | undefined {
  * Rows for one run: DynamoDB WRU and RRU per 1,000 readings per table (summed over services) and in total, then
  * each cost model's dollars per million readings.
  */
-export function costRows(meterSnapshot: MeterSnapshot, readings: number, seconds: number, models: readonly CostModel[] = COST_MODELS): CostRow[] {
+export function costRows(meterSnapshot: MeterSnapshot, run: MeteredRun, models: readonly CostModel[] = COST_MODELS): CostRow[] {
+  const { readings } = run;
   if (!(readings > 0)) throw new RangeError(`readings must be positive, got ${readings}`);
   const perThousand = (units: number): number => (units * 1000) / readings;
   const byTable = new Map<string, { wru: number; rru: number }>();
@@ -86,7 +114,7 @@ export function costRows(meterSnapshot: MeterSnapshot, readings: number, seconds
   rows.push({ metric: 'DynamoDB WRU, all tables', value: perThousand(wru), unit: 'per 1,000 readings' });
   rows.push({ metric: 'DynamoDB RRU, all tables', value: perThousand(rru), unit: 'per 1,000 readings' });
   for (const model of models) {
-    rows.push({ metric: `cost (${model.name})`, value: model.perMillionReadings(meterSnapshot, { readings, seconds }), unit: 'USD per million readings' });
+    rows.push({ metric: `cost (${model.name})`, value: model.perMillionReadings(meterSnapshot, run), unit: 'USD per million readings' });
   }
   return rows;
 }

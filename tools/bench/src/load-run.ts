@@ -58,11 +58,17 @@ export async function pause(ms: number, signal: AbortSignal): Promise<void> {
  * Runs `body` against a fresh stack (`npm start` in a new temp data dir) and always stops the stack (SIGINT, then
  * wait) and removes the dir, whatever happens.
  */
-export async function withStack<T>(context: BenchContext, lifetimeMs: number, body: (stack: RunningStack) => Promise<T>): Promise<T> {
+/**
+ * Shards for a fleet, as a deployment would size them: about 1,000 unicorns a shard (a shard takes 1,000 records a
+ * second, and the aggregation's window state holds about 1,100 unicorns' open minutes in its 1 MB), at least 2.
+ */
+export const shardsFor = (unicorns: number): number => Math.max(2, Math.ceil(unicorns / 1000));
+
+export async function withStack<T>(context: BenchContext, lifetimeMs: number, shards: number, body: (stack: RunningStack) => Promise<T>): Promise<T> {
   const dataDir = await makeTempDir('wildrydes-bench-');
   let stack: RunningStack | undefined;
   try {
-    stack = await startStack({ repoRoot: context.repoRoot, endpointsFile: context.endpointsFile, dataDir, maxLifetimeMs: lifetimeMs });
+    stack = await startStack({ repoRoot: context.repoRoot, endpointsFile: context.endpointsFile, dataDir, maxLifetimeMs: lifetimeMs, shards });
     return await body(stack);
   } finally {
     if (stack !== undefined) {

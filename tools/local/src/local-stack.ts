@@ -35,6 +35,8 @@ export interface LocalStackOptions {
   readonly onAlert?: (alert: UnicornAlert) => void;
   /** Every log line of the services and mappings (default: warnings and errors to stderr). */
   readonly log?: (level: string, message: string, fields?: Record<string, unknown>) => void;
+  /** The aggregation's tumbling window, if not the deployed 15 minutes (tests close windows in seconds). */
+  readonly tumblingWindowSeconds?: number;
   /** Shards of the `wildrydes` stream when it is created (default 2). */
   readonly telemetryShards?: number;
   /** Settings as a Lambda would see them (thresholds, names); defaults to this process's environment. */
@@ -130,6 +132,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         maximumBatchingWindowInSeconds: Math.min(settings.maxBatchingWindowSeconds, options.batchingWindowSeconds ?? 1),
         functionResponseTypes: ['ReportBatchItemFailures'], bisectBatchOnFunctionError: true,
         maximumRetryAttempts: settings.retryAttempts, maximumRecordAgeInSeconds: settings.maxRecordAgeSeconds,
+        ...(settings.tumblingWindowSeconds === undefined ? {} : { tumblingWindowInSeconds: options.tumblingWindowSeconds ?? settings.tumblingWindowSeconds }),
         pollIntervalMs: options.pollIntervalMs ?? 1000,
         onFailure: async (failure) => log('error', `${functionName}: records discarded after retries`, { failure }),
         log: (level, message, fields) => log(level, `${functionName}: ${message}`, fields),

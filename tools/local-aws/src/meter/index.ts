@@ -1,5 +1,7 @@
 export { BillingMeter, type MeterableClient } from './billing-meter';
 export {
+  emptyKinesisStreamUsage,
+  emptyServiceUsage,
   formatMeterTotals,
   type DynamoDbTableUsage,
   type EventBridgeBusUsage,
