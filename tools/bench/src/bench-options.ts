@@ -69,6 +69,7 @@ export function parseBenchCommandLine(argv: readonly string[], io: CliOutput): P
   const packs = raw.pack !== undefined ? [raw.pack] : chosen !== undefined ? [1] : [1, PACKED];
   const capacityPlans = packs.flatMap((pack) =>
     (chosen ?? (pack > 1 ? DEFAULT_STEPS.packed : DEFAULT_STEPS.unpacked)).map((unicorns) => ({ ...common, unicorns, pack, allowedLatenessMs: raw.allowedLateness })));
-  const costPlans = COST_PACKS.flatMap((pack) => COST_FLEETS.map((unicorns) => ({ ...common, unicorns, pack })));
+  const costPlans = (raw.pack !== undefined ? [raw.pack] : COST_PACKS).flatMap((pack) =>
+    (raw.n !== undefined ? [raw.n] : COST_FLEETS).map((unicorns) => ({ ...common, unicorns, pack })));
   return { kind: 'run', options: { section, quick: raw.quick, capacityPlans, costPlans, writeDocs: raw.docs } };
 }
