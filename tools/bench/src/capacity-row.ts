@@ -4,11 +4,11 @@ import {
 } from './capacity-measures';
 import type { CapacityRow } from './capacity-report';
 import { percentile } from './percentiles';
-import type { ProducerTotals } from './producer-totals';
+import type { LoadObservation } from './load-run';
 import type { ArchiveCounts } from './run-observations';
 
 /** Everything one capacity run observed, as raw figures. */
-export interface CapacityObservations {
+export interface CapacityObservations extends Omit<LoadObservation, 'lastStatus'> {
   readonly unicorns: number;
   readonly pack: number;
   readonly durationSeconds: number;
@@ -16,14 +16,6 @@ export interface CapacityObservations {
   /** How far after its tick the declining unicorn's readings are time-stamped (`readingPhaseMs`). */
   readonly declinerPhaseMs: number;
   readonly allowedLatenessMs: number;
-  readonly producer: ProducerTotals;
-  readonly drained: boolean;
-  readonly drainSeconds: number;
-  /** From the producer's start until the slowest service caught up (or the deadline), s. */
-  readonly activeSeconds: number;
-  /** Kinesis records the slowest stream service handled. */
-  readonly processedRecords: number;
-  readonly maxLagMs: Readonly<Record<string, number>>;
   readonly alerts: readonly ReceivedAlert[];
   readonly archive: ArchiveCounts;
   readonly summaryItems: number;
