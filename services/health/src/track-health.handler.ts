@@ -8,7 +8,9 @@ import type { TrackHealth } from './track-health.use-case';
  */
 export function createTrackHealthHandler(deps: HandlerTools & { readonly trackHealth: TrackHealth }) {
   return kinesisBatchHandler(deps, async ({ readings, shardId }) => {
-    const result = await deps.trackHealth.execute({ shardId, readings: readings.map((r) => r.reading), now: deps.clock() });
+    const arrivals = new Map<string, number>();
+    for (const { reading, arrivedAt } of readings) arrivals.set(reading.name, Math.max(arrivedAt, arrivals.get(reading.name) ?? -Infinity));
+    const result = await deps.trackHealth.execute({ shardId, readings: readings.map((r) => r.reading), now: deps.clock(), arrivals });
     const failed = new Set(result.failedUnicorns);
     if (failed.size > 0) deps.logger.warn('unicorns not applied; their records will be redelivered', { unicorns: [...failed] });
     return {

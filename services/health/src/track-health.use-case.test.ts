@@ -166,7 +166,7 @@ describe('TrackHealth: silence, judged by the shard\'s own clock', () => {
     // Prepare
     const { alerts, trackHealth } = setup();
     await trackHealth.execute(batch([reading(0, 150, 'Rocinante'), reading(0, 150, 'Shadowfax')]));
-    await trackHealth.execute(batch([reading(31, 150, 'Shadowfax')]));
+    for (const second of [10, 20, 31]) await trackHealth.execute(batch([reading(second, 150, 'Shadowfax')]));
 
     // Act
     await trackHealth.execute(batch([reading(40, 150, 'Rocinante')]));
@@ -175,18 +175,41 @@ describe('TrackHealth: silence, judged by the shard\'s own clock', () => {
     expect(kinds(alerts).filter(([name]) => name === 'Rocinante')).toEqual([['Rocinante', 'UnicornSilent'], ['Rocinante', 'UnicornBack']]);
   });
 
-  it('a new instance takes the shard over from its last-seen record and judges unicorns it never saw', async () => {
+  it('a new instance takes the shard over from its last-seen record and judges, 30 s on, unicorns it never hears from', async () => {
     // Prepare: the first instance saw Rocinante, saved the shard's record, then went away.
     const { store, alerts, trackHealth } = setup();
     await trackHealth.execute(batch([reading(0, 150, 'Rocinante'), reading(0, 150, 'Shadowfax')]));
     await trackHealth.execute(batch([reading(12, 150, 'Rocinante'), reading(12, 150, 'Shadowfax')]));
     const successor = new TrackHealth(store, alerts, options);
 
-    // Act
-    await successor.execute(batch([reading(43, 150, 'Shadowfax')]));
+    // Act: the successor has never heard Rocinante itself, so it counts from its own first batch.
+    for (const second of [20, 30, 40, 50]) await successor.execute(batch([reading(second, 150, 'Shadowfax')]));
+    const early = alerts.published().filter((a) => a.kind === 'UnicornSilent').length;
+    await successor.execute(batch([reading(51, 150, 'Shadowfax')]));
 
     // Assess
+    expect(early).toBe(0);
     expect(alerts.published().filter((a) => a.kind === 'UnicornSilent').map((a) => [a.name, a.readingTime])).toEqual([['Rocinante', '2026-11-22 10:00:12.000']]);
+  });
+
+  it('judges silence by arrival, so a packed unicorn heard every 25 s is never silent', async () => {
+    // Prepare: Rocinante's readings come 25 at a time, 10 s after the pack's last reading; Shadowfax's every second.
+    const { alerts, trackHealth } = setup();
+    const arrivedAt = (second: number) => T0 + second * 1000 + 500;
+
+    // Act
+    for (let second = 0; second <= 100; second++) {
+      const readings = [reading(second, 150, 'Shadowfax')];
+      const arrivals = new Map([['Shadowfax', arrivedAt(second)]]);
+      if (second % 25 === 24) {
+        readings.push(...Array.from({ length: 25 }, (_, i) => reading(second - 34 + i, 150, 'Rocinante')));
+        arrivals.set('Rocinante', arrivedAt(second));
+      }
+      await trackHealth.execute({ ...batch(readings), arrivals });
+    }
+
+    // Assess: by reading times Rocinante's newest lags the shard by up to 35 s, but it is heard every 25 s.
+    expect(alerts.published()).toEqual([]);
   });
 
   it('keeps shards apart: one shard\'s clock never silences another shard\'s unicorns', async () => {

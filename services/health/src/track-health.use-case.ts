@@ -18,6 +18,12 @@ export interface TrackHealthBatch {
   readonly readings: readonly Reading[];
   /** Wall-clock time of the invocation (epoch ms); only stamps the last-seen record. */
   readonly now: number;
+  /**
+   * When each unicorn's newest record of the batch reached the stream (Kinesis' approximate arrival, epoch ms).
+   * Silence is judged by arrivals: a packed record brings 25 s of a unicorn at once, so by reading times a unicorn
+   * would look 25 s quieter than it is. Without it, reading times stand in.
+   */
+  readonly arrivals?: ReadonlyMap<string, number>;
 }
 
 export interface TrackHealthResult {
@@ -34,6 +40,9 @@ export interface TrackHealthResult {
 interface ShardView {
   watermark: number;
   lastSeen: Map<string, number>;
+  /** The shard's clock for silence: its newest arrival, and each unicorn's last (this instance's memory only). */
+  arrivalWatermark: number;
+  lastArrival: Map<string, number>;
   version: number | undefined;
   savedWatermark: number;
   savedAt: number;
@@ -73,11 +82,20 @@ export class TrackHealth {
       if (reading.time > (lastSeen.get(reading.name) ?? -Infinity)) lastSeen.set(reading.name, reading.time);
       if (reading.time > watermark) watermark = reading.time;
     }
+    const lastArrival = new Map(view.lastArrival);
+    let arrivalWatermark = view.arrivalWatermark;
+    for (const name of byUnicorn.keys()) {
+      const arrived = batch.arrivals?.get(name) ?? lastSeen.get(name)!;
+      if (arrived > (lastArrival.get(name) ?? -Infinity)) lastArrival.set(name, arrived);
+      if (arrived > arrivalWatermark) arrivalWatermark = arrived;
+    }
+    // Unicorns known only from the shard's record (a takeover) count as heard now: judged 30 s from here.
+    for (const name of lastSeen.keys()) if (!lastArrival.has(name)) lastArrival.set(name, arrivalWatermark);
 
     const published = new Map<string, UnicornAlert>();
     const failed = new Set<string>();
     let written = 0;
-    let pending = [...new Set([...byUnicorn.keys(), ...this.quietUnicorns(lastSeen, watermark)])];
+    let pending = [...new Set([...byUnicorn.keys(), ...this.quietUnicorns(lastArrival, arrivalWatermark)])];
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > this.options.maxConflictRetries) {
         pending.forEach((name) => failed.add(name));
@@ -92,7 +110,9 @@ export class TrackHealth {
         let update = applyReadings(stored?.state, byUnicorn.get(name) ?? [], this.options.policy);
         if (update.state !== undefined && !update.state.silent) {
           const lastTime = Math.max(update.state.lastReadingTime, lastSeen.get(name) ?? -Infinity);
-          const silence = detectSilence({ ...update.state, lastReadingTime: lastTime }, watermark, this.options.policy);
+          // Judged by how long the stream has not heard from it; the alert carries its last reading's time.
+          const quietFor = arrivalWatermark - (lastArrival.get(name) ?? arrivalWatermark);
+          const silence = detectSilence({ ...update.state, lastReadingTime: lastTime }, lastTime + quietFor, this.options.policy);
           if (silence.levelsChanged) update = { ...silence, alerts: [...update.alerts, ...silence.alerts] };
           else if (update.levelsChanged === false && !update.advanced) continue;
         }
@@ -129,14 +149,16 @@ export class TrackHealth {
       if (previous === undefined) lastSeen.delete(name);
       else lastSeen.set(name, previous);
     }
+    view.lastArrival = lastArrival;
+    view.arrivalWatermark = arrivalWatermark;
     const lastSeenSaved = await this.commitShardView(batch, view, lastSeen, watermark);
     return { alerts: [...published.values()], written, lastSeenSaved, failedUnicorns: [...failed] };
   }
 
   /** Unicorns of the shard that may have gone silent by its clock and are not known to be silent already. */
-  private quietUnicorns(lastSeen: ReadonlyMap<string, number>, watermark: number): string[] {
+  private quietUnicorns(lastArrival: ReadonlyMap<string, number>, watermark: number): string[] {
     const quiet: string[] = [];
-    for (const [name, time] of lastSeen) {
+    for (const [name, time] of lastArrival) {
       if (watermark - time > this.options.policy.silenceAfterMs && this.states.get(name)?.state.silent !== true) quiet.push(name);
     }
     return quiet;
@@ -157,6 +179,8 @@ export class TrackHealth {
     const view: ShardView = {
       watermark: stored?.watermark ?? -Infinity,
       lastSeen: new Map(stored?.lastSeen ?? []),
+      arrivalWatermark: -Infinity,
+      lastArrival: new Map(),
       version: stored?.version,
       savedWatermark: stored?.watermark ?? -Infinity,
       savedAt: stored?.savedAt ?? -Infinity,

@@ -5,6 +5,8 @@ import { decodeRecord, type QuarantinedRecord, type Reading, type ReadingLimits 
 export interface SourcedReading {
   readonly reading: Reading;
   readonly sequenceNumber: string;
+  /** When its record reached the stream (Kinesis' approximate arrival time, epoch ms). */
+  readonly arrivedAt: number;
 }
 
 export interface DecodedKinesisEvent {
@@ -38,7 +40,8 @@ export function decodeKinesisEvent(event: KinesisStreamEvent, now: number, limit
     const { sequenceNumber, data, approximateArrivalTimestamp } = record.kinesis;
     sequenceNumbers.push(sequenceNumber);
     const decoded = decodeRecord(Buffer.from(data, 'base64'), options);
-    for (const reading of decoded.readings) readings.push({ reading, sequenceNumber });
+    const arrivedAt = Math.round(approximateArrivalTimestamp * 1000);
+    for (const reading of decoded.readings) readings.push({ reading, sequenceNumber, arrivedAt });
     if (decoded.rejections.length > 0) {
       quarantined.push({
         sourcePosition: kinesisSourcePosition(record),
