@@ -5,7 +5,7 @@ export type AwsServiceName = 'kinesis' | 'dynamodb' | 's3' | 'eventbridge' | 'sq
 /** What every SDK v3 client shares: it can be destroyed and carries a middleware stack. */
 export interface SdkClient {
   destroy(): void;
-  readonly middlewareStack: { add: (...args: never[]) => void };
+  readonly middlewareStack: { add: (...args: never[]) => void; remove: (name: string) => boolean };
 }
 
 /**
@@ -37,8 +37,20 @@ export function clientConfig(connection: AwsConnection | undefined, service: Aws
   return { ...region, endpoint: connection.endpoints[service] ?? UNREACHABLE_LOCAL_ENDPOINT, credentials: LOCAL_CREDENTIALS };
 }
 
-/** Hands a new client to the connection's observer and returns it. */
+/** Hands a new client to the connection's observer and returns it, without the SDK's logger middleware. */
 export function registered<T extends SdkClient>(connection: AwsConnection | undefined, service: AwsServiceName, client: T): T {
+  withoutSdkLogging(client);
   connection?.onClient?.(client, service);
+  return client;
+}
+
+/**
+ * Removes the SDK's logger middleware. Its default logger's `info` does nothing, yet the middleware first copies
+ * the whole request and response through the operation's redaction filter on every call — a walk of 10,000
+ * records per GetRecords page, of 500 per PutRecords. No client here is given a logger; the services log
+ * through Powertools. Returns the client.
+ */
+export function withoutSdkLogging<T extends SdkClient>(client: T): T {
+  client.middlewareStack.remove('loggerMiddleware');
   return client;
 }
