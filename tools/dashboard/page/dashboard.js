@@ -294,9 +294,10 @@ function drawTrails(all) {
     const only = all ? undefined : fleet.ids.get(selected);
     for (let id = only ?? 0; id < (only === undefined ? fleet.count : only + 1); id++) {
       const n = fleet.trailLength[id];
-      if (n < 2 || fleet.level[id] !== level) continue;
+      if (n < 3 || fleet.level[id] !== level) continue;
       const head = fleet.trailHead[id];
-      for (let k = 0; k < n; k++) {
+      // The newest point is where the marker is gliding to: the trail ends at the marker instead.
+      for (let k = 0; k < n - 1; k++) {
         const slot = (head + TRAIL - n + k) % TRAIL;
         const x = toScreenX(fleet.trail[(id * TRAIL + slot) * 2]), y = toScreenY(fleet.trail[(id * TRAIL + slot) * 2 + 1]);
         if (k === 0) context.moveTo(x, y); else context.lineTo(x, y);
@@ -468,13 +469,18 @@ function chart(id, series, colour, bars, thresholds = []) {
   if (series.length === 0) { c.fillText('waiting for the first minute to close…', pad, h / 2); return; }
   const max = Math.max(...series.map((p) => p[1]), ...thresholds, 1) * 1.1;
   const min = bars ? 0 : Math.min(0, ...series.map((p) => p[0]));
-  const x = (i) => pad + ((i + 0.5) * (w - pad - 4)) / Math.max(series.length, 1);
+  // Minutes are placed by time over the last hour, so gaps show as gaps.
+  const hourStart = Math.floor(serverNow() / 60000) * 60000 - 59 * 60000;
+  const slot = (i) => Math.max(0, Math.min(59, Math.round((Date.parse(minutes[i].WindowStart.replace(' ', 'T') + 'Z') - hourStart) / 60000)));
+  const x = (i) => pad + ((slot(i) + 0.5) * (w - pad - 4)) / 60;
   const y = (v) => h - 12 - ((v - min) * (h - 20)) / (max - min);
   c.fillText(String(Math.round(max)), 0, 10);
+  c.fillText('−60 min', pad, h - 1);
+  c.fillText('now', w - 22, h - 1);
   c.fillText(String(Math.round(min)), 0, h - 12);
   c.strokeStyle = '#d9dee4';
   for (const t of thresholds) { c.beginPath(); c.moveTo(pad, y(t)); c.lineTo(w, y(t)); c.stroke(); c.fillText(String(t), 0, y(t) + 3); }
-  const barWidth = Math.max(2, (w - pad - 4) / series.length - 2);
+  const barWidth = Math.max(2, (w - pad - 4) / 60 - 1);
   c.fillStyle = colour;
   c.strokeStyle = colour;
   series.forEach(([low, high], i) => {
