@@ -100,7 +100,8 @@ function applyFrame(frame) {
     fleet.level[id] = changed[k + 6];
     fleet.readingTime[id] = changed[k + 7];
   }
-  if (autoFit && fleet.count > 0) fitToFleet();
+  // Until the user pans or zooms, the view follows the fleet, refitting only when a unicorn would leave it.
+  if (autoFit && fleet.count > 0 && (!fitted || anyOutsideView())) fitToFleet();
   if (selected !== null && frame.minutesClosed && frame.minutesClosed.includes(selected)) void loadMinutes(selected);
   if (selected !== null) renderDetail();
 }
@@ -145,6 +146,18 @@ function resize() {
 }
 window.addEventListener('resize', resize);
 
+let fitted = false;
+function anyOutsideView() {
+  const marginX = (width * 0.05) / view.scale, marginY = (height * 0.05) / view.scale;
+  const left = view.cx - width / 2 / view.scale + marginX, right = view.cx + width / 2 / view.scale - marginX;
+  const top = view.cy - height / 2 / view.scale + marginY, bottom = view.cy + height / 2 / view.scale - marginY;
+  for (let id = 0; id < fleet.count; id++) {
+    if (fleet.movedAt[id] === 0) continue;
+    if (fleet.x1[id] < left || fleet.x1[id] > right || fleet.y1[id] < top || fleet.y1[id] > bottom) return true;
+  }
+  return false;
+}
+
 function fitToFleet() {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (let id = 0; id < fleet.count; id++) {
@@ -157,6 +170,7 @@ function fitToFleet() {
   view.cy = (minY + maxY) / 2;
   const span = Math.max(maxX - minX, maxY - minY, 1e-7);
   view.scale = Math.min(256 * 2 ** 17, (Math.min(width, height) * 0.7) / span);
+  fitted = true;
 }
 
 const toScreenX = (x) => (x - view.cx) * view.scale + width / 2;
@@ -450,7 +464,7 @@ async function loadMinutes(name) {
   if (!response.ok) { note.textContent = `minutes unavailable: ${(await response.json()).error}`; return; }
   minutes = (await response.json()).minutes;
   charts.dataset.minutes = String(minutes.length);
-  note.textContent = minutes.length === 0 ? 'No minute has closed yet in the last hour.' : `${minutes.length} minutes in the last hour; the newest ended ${minutes[minutes.length - 1].StatusTime} UTC.`;
+  note.textContent = minutes.length === 0 ? 'No minute has closed yet in the last hour.' : `${minutes.length} minute${minutes.length === 1 ? '' : 's'} in the last hour; the newest ended ${minutes[minutes.length - 1].StatusTime} UTC.`;
   drawCharts();
 }
 
