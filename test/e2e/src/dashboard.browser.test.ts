@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)(`the dashboard in Chromium (${CHROMIUM}) over the 
 
     // The alerts panel filters by severity, and clicking an alert selects its unicorn.
     await page.selectOption('#filter-severity', 'critical');
-    expect(await page.locator('#alerts li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset['kind']))).toEqual(['VitalCritical']);
+    expect(await page.locator('#alerts li').evaluateAll((items) => items.map((li) => li.getAttribute('data-kind')))).toEqual(['VitalCritical']);
     await hook(page, (d) => d.select(null));
     await page.locator('#alerts li').first().click();
     expect(await hook(page, (d) => d.selected())).toBe('Bucephalus');
