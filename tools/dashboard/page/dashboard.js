@@ -496,6 +496,7 @@ function select(name) {
   detailVitals.hidden = false;
   charts.hidden = false;
   charts.dataset.minutes = '0';
+  charts.dataset.closedMinutes = '0';
   renderDetail();
   drawCharts();
   void loadMinutes(name);
@@ -550,7 +551,12 @@ async function loadMinutes(name) {
   if (!response.ok) { note.textContent = `minutes unavailable: ${(await response.json()).error}`; return; }
   minutes = (await response.json()).minutes;
   charts.dataset.minutes = String(minutes.length);
-  note.textContent = minutes.length === 0 ? 'No minute has closed yet in the last hour.' : `${minutes.length} minute${minutes.length === 1 ? '' : 's'} in the last hour; the newest ended ${minutes[minutes.length - 1].StatusTime} UTC.`;
+  const newest = minutes[minutes.length - 1];
+  // The summaries table holds the current minute too, merged as its readings come, before the minute closes.
+  const open = newest !== undefined && Date.parse(newest.StatusTime.replace(' ', 'T') + 'Z') > serverNow();
+  charts.dataset.closedMinutes = String(minutes.length - (open ? 1 : 0));
+  note.textContent = newest === undefined ? 'No minute in the last hour yet.'
+    : `${minutes.length} minute${minutes.length === 1 ? '' : 's'} in the last hour${open ? ', the last one still open' : `; the newest ended ${newest.StatusTime} UTC`}.`;
   drawCharts();
 }
 
