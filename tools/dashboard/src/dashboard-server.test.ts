@@ -1,11 +1,12 @@
 import { request } from 'node:http';
 import { DuckDbQueryEngine } from '@wildrydes/adapters/query';
-import { createAlert, parseStatusTime, partialsFromReadings, type Reading, type UnicornAlert } from '@wildrydes/domain';
+import { createAlert, parseStatusTime, partialsFromReadings, type MinuteSummary, type Reading, type UnicornAlert } from '@wildrydes/domain';
 import { aHealthState, fleetReadings, InMemoryHealthStore, InMemorySummaryStore, writeLocalArchive, type LocalArchive } from '@wildrydes/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboardServer, type DashboardServer } from './dashboard-server';
 import { InMemoryLiveSource } from './in-memory-live-source.fake';
-import { LiveFleet } from './live-fleet';
+import type { PositionFrame } from './fleet-view';
+import { LiveFleet, type FleetLine } from './live-fleet';
 import { PAGE_DIR } from './start-dashboard';
 
 // The archive's fleet: 3 unicorns (Shadowfax, Rocinante, Bucephalus), a reading every 10 s for 20 minutes.
@@ -13,7 +14,19 @@ const START = Date.UTC(2026, 10, 22, 10, 0, 0);
 const NOW = START + 20 * 60_000;
 const MINUTE = 60_000;
 
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string; json: () => any }
+/** The API's answers, loosely: each test reads the fields its route returns. */
+interface ApiBody {
+  readonly error: string;
+  readonly unicorns: Record<string, unknown>[];
+  readonly minutes: MinuteSummary[];
+  readonly alerts: UnicornAlert[];
+  readonly columns: string[];
+  readonly rows: unknown[][];
+  readonly [key: string]: unknown;
+}
+interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string; json: () => ApiBody }
+type LiveData = { frame: PositionFrame; fleet: FleetLine; alerts: UnicornAlert[] } & Partial<UnicornAlert>;
+interface LiveMessage { event: string; data: LiveData }
 
 /** node:http, not fetch: a test must be able to send any Host and Origin. */
 function get(server: DashboardServer, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
@@ -30,9 +43,9 @@ function get(server: DashboardServer, path: string, options: { method?: string; 
 }
 
 /** Opens the live stream and collects its events until `until` says enough. */
-function follow(server: DashboardServer, until: (events: { event: string; data: any }[]) => boolean): Promise<{ event: string; data: any }[]> {
+function follow(server: DashboardServer, until: (events: LiveMessage[]) => boolean): Promise<LiveMessage[]> {
   return new Promise((resolve, reject) => {
-    const events: { event: string; data: any }[] = [];
+    const events: LiveMessage[] = [];
     const req = request({ host: '127.0.0.1', port: server.port, path: '/api/live', headers: { host: `localhost:${server.port}` } }, (res) => {
       let buffer = '';
       res.setEncoding('utf8');
@@ -121,7 +134,7 @@ describe('the dashboard read API', () => {
     it('returns the last hour of minutes by default, oldest first', async () => {
       const answer = await get(server, '/api/unicorns/Bucephalus/minutes');
       expect(answer.status).toBe(200);
-      expect(answer.json().minutes.map((m: any) => [m.WindowStart, m.MinHealthPoints, m.MaxHealthPoints, m.Readings])).toEqual([
+      expect(answer.json().minutes.map((m) => [m.WindowStart, m.MinHealthPoints, m.MaxHealthPoints, m.Readings])).toEqual([
         ['2026-11-22 09:50:00.000', 150, 150, 1],
         ['2026-11-22 10:17:00.000', 110, 120, 2],
         ['2026-11-22 10:18:00.000', 60, 60, 1],
@@ -130,7 +143,7 @@ describe('the dashboard read API', () => {
 
     it('takes from and to as ISO 8601 or epoch ms; a window overlapping `from` counts', async () => {
       const iso = await get(server, `/api/unicorns/Bucephalus/minutes?from=2026-11-22T10:17:30Z&to=${NOW}`);
-      expect(iso.json().minutes.map((m: any) => m.WindowStart)).toEqual(['2026-11-22 10:17:00.000', '2026-11-22 10:18:00.000']);
+      expect(iso.json().minutes.map((m) => m.WindowStart)).toEqual(['2026-11-22 10:17:00.000', '2026-11-22 10:18:00.000']);
       expect(iso.json()).toMatchObject({ from: '2026-11-22T10:17:30.000Z', to: '2026-11-22T10:20:00.000Z' });
     });
 
@@ -161,7 +174,7 @@ describe('the dashboard read API', () => {
       expect(body).toMatchObject({ engine: 'duckdb', truncated: false });
       expect(body.columns.map((c: string) => c.toLowerCase())).toEqual(['statustime', 'latitude', 'longitude', 'distance', 'magicpoints', 'healthpoints']);
       expect(body.rows).toHaveLength(6);
-      const times = body.rows.map((row: any[]) => parseStatusTime(String(row[0]).replace('T', ' ').replace('Z', '')));
+      const times = body.rows.map((row) => parseStatusTime(String(row[0]).replace('T', ' ').replace('Z', '')));
       expect(times.every((t: number) => t >= START && t < START + 60_000)).toBe(true);
       expect([...times].sort((a, b) => a - b)).toEqual(times);
     });
