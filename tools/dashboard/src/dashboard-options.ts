@@ -36,9 +36,9 @@ const tileUrlArgument = (value: string): string => {
 
 export function buildDashboardCommand(): Command {
   return new Command('dashboard')
-    .description(`Serves the live fleet dashboard on 127.0.0.1: a map of every unicorn coloured by health, the alerts as they
-arrive, each unicorn's minute summaries and, on request, its raw readings from the archive. It reads what the
-services write, with your own credentials; it writes nothing and has no public endpoint.`)
+    .description('Serves the live fleet dashboard on 127.0.0.1: a map of every unicorn coloured by health, the alerts as they arrive, '
+      + "each unicorn's minute summaries and, on request, its raw readings from the archive. It reads what the services write, "
+      + 'with your own credentials; it writes nothing and has no public endpoint.')
     .addOption(new Option('--local', 'read the local stack (npm start or npm run local), found in .wildrydes/local.json').conflicts('aws'))
     .addOption(new Option('--endpoints-file <path>', 'the local stack described by this endpoints file').conflicts('aws'))
     .addOption(new Option('--aws', 'read the deployed stack with the default credential chain (profile, SSO, environment)'))
