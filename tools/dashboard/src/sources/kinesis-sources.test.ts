@@ -8,6 +8,7 @@ const kinesis = mockClient(KinesisClient);
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 const record = (sequence: string, text: string) => ({ SequenceNumber: sequence, PartitionKey: 'p', Data: encode(text), ApproximateArrivalTimestamp: new Date() });
 const quick = { pollIntervalMs: 1, restartAfterMs: 1 };
+const SHARD = { ShardId: 'shardId-000000000000', HashKeyRange: { StartingHashKey: '0', EndingHashKey: '1' }, SequenceNumberRange: { StartingSequenceNumber: '0' } };
 
 async function until(done: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -22,7 +23,7 @@ describe('the Kinesis live sources', () => {
 
   it('delivers the readings of each record from LATEST, leaving what the decoder rejects to the services', async () => {
     // Prepare: one shard; a record with two readings (NDJSON), then a poison record.
-    kinesis.on(ListShardsCommand).resolves({ Shards: [{ ShardId: 'shardId-000000000000' }] });
+    kinesis.on(ListShardsCommand).resolves({ Shards: [SHARD] });
     kinesis.on(GetRecordsCommand)
       .resolvesOnce({ NextShardIterator: 'it2', MillisBehindLatest: 0, Records: [
         record('1', '{"Name":"Pegasus","StatusTime":"2026-11-22 10:00:00.000","Latitude":40.7,"Longitude":-73.9,"Distance":30,"MagicPoints":150,"HealthPoints":150}\n'
@@ -42,7 +43,7 @@ describe('the Kinesis live sources', () => {
 
   it('reports a failed read and starts reading again', async () => {
     const throttled = Object.assign(new Error('Rate exceeded for shard'), { name: 'ProvisionedThroughputExceededException' });
-    kinesis.on(ListShardsCommand).rejectsOnce(throttled).resolves({ Shards: [{ ShardId: 'shardId-000000000000' }] });
+    kinesis.on(ListShardsCommand).rejectsOnce(throttled).resolves({ Shards: [SHARD] });
     kinesis.on(GetRecordsCommand).resolves({ NextShardIterator: 'it', MillisBehindLatest: 0, Records: [record('1', '{"Name":"Pegasus","MaxHealthPoints":150}\n{"Name":"Epona"}')] });
     const errors: string[] = [];
     const names: string[] = [];
