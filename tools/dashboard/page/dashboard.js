@@ -258,7 +258,7 @@ const WHITE = 0xffffffff;
 let stamp = null; // { ratio, offsetsX, offsetsY, border (Uint8Array), reach }
 function markerStamp() {
   if (stamp !== null && stamp.ratio === pixelRatio) return stamp;
-  const radius = 5 * pixelRatio, edge = 1 * pixelRatio, reach = Math.ceil(radius + 1);
+  const radius = 6 * pixelRatio, edge = 1 * pixelRatio, reach = Math.ceil(radius + 1);
   const xs = [], ys = [], border = [];
   for (let dy = -reach; dy <= reach; dy++) {
     for (let dx = -reach; dx <= reach; dx++) {
