@@ -334,6 +334,40 @@ function drawMarkersWithCanvas() {
   context.globalAlpha = 1;
 }
 
+// Device-pixel rectangles [x0, x1) × [y0, y1) of what was drawn over the map layer.
+let lastDrawn = null, lastLayerKey = null;
+const wholeCanvas = () => ({ x0: 0, y0: 0, x1: canvas.width, y1: canvas.height });
+function union(a, b) {
+  if (a === null) return b;
+  if (b === null) return a;
+  return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+}
+
+/** Where this frame draws over the map layer: every marker, and the selected unicorn's ring and trail. */
+function drawnRegion() {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  const include = (x, y, margin) => {
+    x0 = Math.min(x0, x - margin); y0 = Math.min(y0, y - margin); x1 = Math.max(x1, x + margin); y1 = Math.max(y1, y + margin);
+  };
+  for (let id = 0; id < fleet.count; id++) if (fleet.alpha[id] !== 0) include(fleet.sx[id], fleet.sy[id], 9);
+  const id = selected === null ? undefined : fleet.ids.get(selected);
+  if (id !== undefined && fleet.movedAt[id] !== 0) {
+    include(fleet.sx[id], fleet.sy[id], 14);
+    const head = fleet.trailHead[id], n = fleet.trailLength[id];
+    for (let k = 0; k < n; k++) {
+      const slot = (head + TRAIL - n + k) % TRAIL;
+      include(toScreenX(fleet.trail[(id * TRAIL + slot) * 2]), toScreenY(fleet.trail[(id * TRAIL + slot) * 2 + 1]), 3);
+    }
+  }
+  if (x0 === Infinity) return null;
+  const clip = (v, max) => Math.max(0, Math.min(max, v));
+  const region = {
+    x0: clip(Math.floor(x0 * pixelRatio), canvas.width), y0: clip(Math.floor(y0 * pixelRatio), canvas.height),
+    x1: clip(Math.ceil(x1 * pixelRatio), canvas.width), y1: clip(Math.ceil(y1 * pixelRatio), canvas.height),
+  };
+  return region.x1 > region.x0 && region.y1 > region.y0 ? region : null;
+}
+
 let visibleMarkers = 0;
 function draw(now) {
   const layer = mapLayer();
@@ -354,11 +388,21 @@ function draw(now) {
   }
   visibleMarkers = onScreen;
 
+  const trailsForAll = onScreen <= TRAILS_UP_TO;
   context.setTransform(1, 0, 0, 1, 0, 0);
   if (layer.pixels !== null) {
-    framePixels.set(layer.pixels);
-    stampMarkers();
-    context.putImageData(frameImage, 0, 0);
+    // Only the part of the canvas drawn over this frame or the last one is restored and sent: the map layer elsewhere
+    // is already on the canvas. Trails for the whole fleet can reach anywhere, so then the whole canvas is sent.
+    const drawn = trailsForAll ? wholeCanvas() : drawnRegion();
+    const region = layer.key !== lastLayerKey || lastDrawn === null ? wholeCanvas() : union(lastDrawn, drawn);
+    if (region !== null) {
+      const w = canvas.width;
+      for (let y = region.y0; y < region.y1; y++) framePixels.set(layer.pixels.subarray(y * w + region.x0, y * w + region.x1), y * w + region.x0);
+      stampMarkers();
+      context.putImageData(frameImage, 0, 0, region.x0, region.y0, region.x1 - region.x0, region.y1 - region.y0);
+    }
+    lastDrawn = drawn;
+    lastLayerKey = layer.key;
     context.setTransform(pixelRatio, 0, 0, pixelRatio, 0, 0);
   } else {
     context.setTransform(pixelRatio, 0, 0, pixelRatio, 0, 0);
@@ -368,7 +412,7 @@ function draw(now) {
     drawGrid();
     drawMarkersWithCanvas();
   }
-  if (onScreen <= TRAILS_UP_TO || selected !== null) drawTrails(onScreen <= TRAILS_UP_TO);
+  if (trailsForAll || selected !== null) drawTrails(trailsForAll);
 
   const id = selected === null ? undefined : fleet.ids.get(selected);
   if (id !== undefined && fleet.movedAt[id] !== 0) {
