@@ -54,6 +54,31 @@ export const lowVitalsQuery: NamedQuery<{ readonly dt?: DtRange }> = {
     lines('SELECT *', 'FROM wildrydes', where(...dtFilter(dt), '(HealthPoints < 100 OR MagicPoints < 100)'), 'ORDER BY StatusTime, Name'),
 };
 
+/**
+ * One unicorn's raw readings in [from, to) (epoch ms), oldest first, at most `limit` rows: the cold tier as the
+ * dashboard reads it. The dt filter covers the range's UTC days, so both engines prune to them.
+ */
+export const unicornReadingsQuery: NamedQuery<{ readonly name: string; readonly from: number; readonly to: number; readonly limit: number }> = {
+  name: 'unicorn-readings',
+  description: "One unicorn's raw readings in a time range",
+  sql: ({ name, from, to, limit }) => {
+    if (!Number.isInteger(limit) || limit < 1) throw new InvalidQueryParameterError('limit', limit, 'a whole number of rows, at least 1');
+    if (!(to > from)) throw new InvalidQueryParameterError('to', to, 'a time after from');
+    return lines(
+      'SELECT StatusTime, Latitude, Longitude, Distance, MagicPoints, HealthPoints',
+      'FROM wildrydes',
+      where(
+        ...dtFilter({ from: formatStatusTime(from).slice(0, 10), to: formatStatusTime(to - 1).slice(0, 10) }),
+        `Name = ${nameLiteral(name)}`,
+        `StatusTime >= TIMESTAMP '${timestampLiteral(new Date(from))}'`,
+        `StatusTime < TIMESTAMP '${timestampLiteral(new Date(to))}'`,
+      ),
+      'ORDER BY StatusTime',
+      `LIMIT ${limit}`,
+    );
+  },
+};
+
 export const WORKSHOP_QUERIES = {
   'total-distance': totalDistanceQuery,
   after: afterQuery,

@@ -13,6 +13,7 @@ export * from './fakes/telemetry-stream.fakes';
 export * from './contracts/alert-publisher.contract';
 export * from './contracts/archive-store.contract';
 export * from './contracts/health-store.contract';
+export * from './contracts/fleet-readers.contract';
 export * from './contracts/import-report-store.contract';
 export * from './contracts/imported-summary-store.contract';
 export * from './contracts/quarantine.contract';

@@ -10,6 +10,11 @@ function parse(...argv: string[]): BenchOptions {
 const fleets = (options: BenchOptions): string[] => options.capacityPlans.map((p) => `${p.unicorns}${p.pack > 1 ? `×${p.pack}` : ''}`);
 
 describe('parseBenchCommandLine', () => {
+  it('runs the dashboard page with 10,000 unicorns, or --n of them', () => {
+    expect(parse('dashboard')).toMatchObject({ section: 'dashboard', dashboardUnicorns: 10_000 });
+    expect(parse('dashboard', '--n', '2500')).toMatchObject({ section: 'dashboard', dashboardUnicorns: 2_500 });
+  });
+
   it('runs both modes on their default steps, 5 min each', () => {
     const options = parse('capacity');
 

@@ -3,7 +3,7 @@ import { durationArgument, parseCommandLine, wholeNumberArgument, type CliOutput
 import type { CapacityPlan } from './capacity-section';
 import type { LoadPlan } from './load-run';
 
-export const SECTIONS = ['capacity', 'cost', 'domain', 'all'] as const;
+export const SECTIONS = ['capacity', 'cost', 'domain', 'dashboard', 'all'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const PACKED = 25;
@@ -20,6 +20,8 @@ export interface BenchOptions {
   readonly costPlans: readonly LoadPlan[];
   /** Write docs/benchmarks.md, docs/benchmarks.json and the chart. */
   readonly writeDocs: boolean;
+  /** Unicorns on the dashboard page (`dashboard` section; --n). */
+  readonly dashboardUnicorns: number;
 }
 
 const stepList = (value: string): number[] => {
@@ -32,7 +34,7 @@ export function buildBenchCommand(): Command {
   return new Command('bench')
     .description(`Measures the whole product on this machine: each run starts the real local stack (npm start), an alert
 subscriber and the real producer, and measures what came out. Writes docs/benchmarks.md.`)
-    .addArgument(new Argument('<section>', 'capacity | cost | domain | all').choices(SECTIONS))
+    .addArgument(new Argument('<section>', 'capacity | cost | domain | dashboard (the page in headless Chromium; not part of all, printed only) | all').choices(SECTIONS))
     .addOption(new Option('--quick', '60 s runs instead of 5 min, shorter drain deadline, bench:domain --quick').default(false))
     .addOption(new Option('--n <unicorns>', 'one fleet size instead of the step list').argParser(wholeNumberArgument(3)))
     .addOption(new Option('--steps <list>', 'fleet sizes, comma-separated, instead of the default steps').argParser(stepList))
@@ -71,5 +73,5 @@ export function parseBenchCommandLine(argv: readonly string[], io: CliOutput): P
     (chosen ?? (pack > 1 ? DEFAULT_STEPS.packed : DEFAULT_STEPS.unpacked)).map((unicorns) => ({ ...common, unicorns, pack, allowedLatenessMs: raw.allowedLateness })));
   const costPlans = (raw.pack !== undefined ? [raw.pack] : COST_PACKS).flatMap((pack) =>
     (raw.n !== undefined ? [raw.n] : COST_FLEETS).map((unicorns) => ({ ...common, unicorns, pack })));
-  return { kind: 'run', options: { section, quick: raw.quick, capacityPlans, costPlans, writeDocs: raw.docs } };
+  return { kind: 'run', options: { section, quick: raw.quick, capacityPlans, costPlans, writeDocs: raw.docs, dashboardUnicorns: raw.n ?? 10_000 } };
 }

@@ -4,6 +4,8 @@
  *   capacity  for each fleet size N: a fresh `npm start`, an alert subscriber and the real producer; goal-1 verdict
  *   cost      the billing meter's units and dollars per reading, when the stack's status carries a meter
  *   domain    `npm run bench:domain` and `npm run bench:handlers` (handler CPU per reading)
+ *   dashboard the dashboard page with N unicorns moving (--n, default 10,000) in headless Chromium: fps and JS heap;
+ *             printed only, and not part of `all`
  *   all       the three, in that order
  *
  * Rows are printed as they complete; docs/benchmarks.md (with its chart) is rewritten after each section.
@@ -19,6 +21,7 @@ import { COST_HEADERS, costCells, type BenchmarkResults } from './benchmark-repo
 import { runCapacitySection } from './capacity-section';
 import { releaseEverythingNow } from './child-processes';
 import { runCostSection } from './cost-runs';
+import { runDashboardSection } from './dashboard-section';
 import { runDomainSection } from './domain-section';
 import type { BenchContext } from './load-run';
 import { machineInfo } from './machine-info';
@@ -83,6 +86,11 @@ async function run(options: BenchOptions, context: BenchContext, command: string
       results = { ...results, cost: { ...started, runs: outcome.runs } };
     }
     await save();
+  }
+  if (options.section === 'dashboard') {
+    print('== dashboard ==');
+    const code = await runDashboardSection(context.repoRoot, options.dashboardUnicorns, options.quick, context.signal, print);
+    if (code !== 0) throw new BenchError('DASHBOARD_BENCH_FAILED', `the dashboard page benchmark exited with ${code}`);
   }
   if (wanted('domain')) {
     print('== domain ==');

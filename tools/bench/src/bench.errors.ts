@@ -1,7 +1,7 @@
 /** A bench run that cannot go on; the CLI prints the message in one line and exits 1. */
 export class BenchError extends Error {
   constructor(
-    readonly code: 'STACK_ALREADY_RUNNING' | 'STACK_FAILED' | 'PRODUCER_FAILED' | 'QUERY_FAILED' | 'SUBSCRIBER_FAILED' | 'INTERRUPTED',
+    readonly code: 'STACK_ALREADY_RUNNING' | 'STACK_FAILED' | 'PRODUCER_FAILED' | 'QUERY_FAILED' | 'SUBSCRIBER_FAILED' | 'INTERRUPTED' | 'DASHBOARD_BENCH_FAILED',
     message: string,
   ) {
     super(message);

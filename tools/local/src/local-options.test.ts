@@ -8,13 +8,19 @@ const capture = () => {
 };
 
 describe('npm start options', () => {
-  it('defaults to ten unicorns, a seed from the clock, no duration, in memory', () => {
-    expect(parseStartCommandLine([], capture().io, 2 ** 31 + 5)).toEqual({ kind: 'run', options: { unicorns: 10, seed: 5, durationMs: undefined, dataDir: undefined, shards: 2 } });
+  it('defaults to ten unicorns, a seed from the clock, no duration, in memory, the dashboard on 4573', () => {
+    expect(parseStartCommandLine([], capture().io, 2 ** 31 + 5)).toEqual({ kind: 'run', options: { unicorns: 10, seed: 5, durationMs: undefined, dataDir: undefined, shards: 2, dashboardPort: 4573 } });
+  });
+
+  it('moves the dashboard to another port (0 = any free one) or turns it off', () => {
+    expect(parseStartCommandLine(['--dashboard-port', '0'], capture().io, 0)).toMatchObject({ options: { dashboardPort: 0 } });
+    expect(parseStartCommandLine(['--no-dashboard'], capture().io, 0)).toMatchObject({ options: { dashboardPort: undefined } });
+    expect(parseStartCommandLine(['--dashboard-port', 'x'], capture().io, 0)).toEqual({ kind: 'exit', code: 2 });
   });
 
   it('reads every flag, Go-style single dashes too', () => {
     expect(parseStartCommandLine(['--unicorns', '0', '-seed', '7', '--duration', '90s', '--data-dir', 'd', '--shards', '8'], capture().io, 0))
-      .toEqual({ kind: 'run', options: { unicorns: 0, seed: 7, durationMs: 90_000, dataDir: 'd', shards: 8 } });
+      .toEqual({ kind: 'run', options: { unicorns: 0, seed: 7, durationMs: 90_000, dataDir: 'd', shards: 8, dashboardPort: 4573 } });
   });
 
   it.each([

@@ -10,6 +10,8 @@ export interface StartOptions {
   readonly dataDir: string | undefined;
   /** Shards of the `wildrydes` stream when it is created. */
   readonly shards: number;
+  /** The dashboard's port (0 = any free port); undefined with --no-dashboard. */
+  readonly dashboardPort: number | undefined;
 }
 
 export interface LocalOptions {
@@ -31,6 +33,8 @@ aggregation, archival and ingestion services, and a simulated fleet. Ctrl-C stop
     .addOption(new Option('--duration <time>', 'stop after this long, e.g. 90s, 10m (default: until Ctrl-C)').argParser(durationArgument))
     .addOption(new Option('--data-dir <dir>', 'keep streams, tables, objects and checkpoints in DIR across restarts'))
     .addOption(new Option('--shards <n>', 'shards of the wildrydes stream when it is created (about one per 1,000 unicorns, as on AWS)').argParser(wholeNumberArgument(1)).default(2))
+    .addOption(new Option('--dashboard-port <n>', 'port of the fleet dashboard on 127.0.0.1 (0 = any free port)').argParser(wholeNumberArgument(0)).default(4573))
+    .addOption(new Option('--no-dashboard', 'do not serve the fleet dashboard'))
     .addHelpText('after', `\n${TRY_IT}`);
 }
 
@@ -38,8 +42,14 @@ export function parseStartCommandLine(argv: readonly string[], io: CliOutput, no
   const command = buildStartCommand();
   const exit = parseCommandLine('start', command, argv, io);
   if (exit !== undefined) return { kind: 'exit', code: exit };
-  const raw = command.opts<{ unicorns: number; seed?: number; duration?: number; dataDir?: string; shards: number }>();
-  return { kind: 'run', options: { unicorns: raw.unicorns, seed: raw.seed ?? now % 2 ** 31, durationMs: raw.duration, dataDir: raw.dataDir, shards: raw.shards } };
+  const raw = command.opts<{ unicorns: number; seed?: number; duration?: number; dataDir?: string; shards: number; dashboard: boolean; dashboardPort: number }>();
+  return {
+    kind: 'run',
+    options: {
+      unicorns: raw.unicorns, seed: raw.seed ?? now % 2 ** 31, durationMs: raw.duration, dataDir: raw.dataDir, shards: raw.shards,
+      dashboardPort: raw.dashboard ? raw.dashboardPort : undefined,
+    },
+  };
 }
 
 export function buildLocalCommand(): Command {

@@ -13,6 +13,9 @@ import { AGGREGATION_TOKENS, createAggregationContainer, readAggregationConfig }
 import { ARCHIVAL_TOKENS, ARCHIVE_ALERTS_RULE, createArchivalContainer, readArchivalConfig } from '@wildrydes/archival';
 import { HEALTH_TOKENS, createHealthContainer, readHealthConfig } from '@wildrydes/health';
 import { INGESTION_TOKENS, createIngestionContainer, readIngestionConfig } from '@wildrydes/ingestion';
+import { DuckDbQueryEngine } from '@wildrydes/adapters/query';
+import { EventBridgeAlertSource, startDashboard } from '@wildrydes/dashboard';
+import { readLocalEndpoints, writeLocalEndpointsFile } from '@wildrydes/local-aws';
 import { startIngestionHttpServer, watchUploads } from './local-ingestion';
 import { StreamServiceStatsRecorder, type StreamServiceStats } from './stream-service-stats';
 
@@ -41,6 +44,8 @@ export interface LocalStackOptions {
   readonly telemetryShards?: number;
   /** Settings as a Lambda would see them (thresholds, names); defaults to this process's environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Serve the fleet dashboard on 127.0.0.1 (port 0 = any free port); absent: no dashboard. */
+  readonly dashboard?: { readonly port: number; readonly tileUrl?: string };
 }
 
 export interface LocalStack {
@@ -49,6 +54,8 @@ export interface LocalStack {
   readonly bus: LocalEventBridge;
   /** `POST <ingestionUrl>/telemetry` takes readings as the deployed HTTP API does. */
   readonly ingestionUrl: string;
+  /** The fleet dashboard's address, when `dashboard` was asked for. */
+  readonly dashboardUrl: string | undefined;
   /** Records (or file parts) the services have quarantined since the stack started. */
   quarantinedRecords(): number;
   /** Per stream service: invocations, records, handler time and lag (iterator age). */
@@ -160,9 +167,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       intervalMs: options.uploadScanIntervalMs ?? 2000, onError: (error) => log('error', `ingestion: upload import failed: ${(error as Error).message}`),
     });
     stoppers.push(uploads.stop);
+    const dashboardUrl = options.dashboard === undefined ? undefined
+      : await serveDashboard(options.dashboard, clients, eventBridge, runtime, () => quarantine.kept, stoppers, log);
 
     return {
-      runtime, clients, bus: eventBridge, ingestionUrl: http.url,
+      runtime, clients, bus: eventBridge, ingestionUrl: http.url, dashboardUrl,
       quarantinedRecords: () => quarantine.kept,
       streamServiceStats: () => stats.snapshot(),
       meter,
@@ -179,6 +188,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await runtime.stop();
     throw error;
   }
+}
+
+/**
+ * The fleet dashboard (tools/dashboard) on this stack: its alert feed is an ordinary rule on the bus whose target is
+ * this process, raw readings come from DuckDB over the local archive; its address goes into the endpoints file.
+ */
+async function serveDashboard(
+  settings: NonNullable<LocalStackOptions['dashboard']>, clients: AwsClients, bus: LocalEventBridge, runtime: LocalRuntime,
+  quarantinedRecords: () => number, stoppers: (() => Promise<void>)[], log: NonNullable<LocalStackOptions['log']>,
+): Promise<string> {
+  const archive = new DuckDbQueryEngine({ bucketDir: join(runtime.endpoints.s3DataDir, RESOURCE_NAMES.dataBucket) });
+  const dashboard = await startDashboard({
+    clients, archive, port: settings.port, quarantinedRecords, log: (message) => log('warn', message),
+    alerts: new EventBridgeAlertSource(clients.eventBridge, (arn, handler) => bus.registerTargetHandler(arn, (event) => handler(event))),
+    ...(settings.tileUrl === undefined ? {} : { tileUrl: settings.tileUrl }),
+  }).catch(async (error: unknown) => {
+    await archive.close();
+    throw error;
+  });
+  stoppers.push(async () => {
+    await dashboard.stop();
+    await archive.close();
+  });
+  if (runtime.endpointsFile !== undefined) {
+    await writeLocalEndpointsFile(runtime.endpointsFile, { ...(await readLocalEndpoints(runtime.endpointsFile)), dashboard: dashboard.url });
+  }
+  return dashboard.url;
 }
 
 /** Counts the records kept; a replayed record is counted again (it overwrites the same object). */

@@ -4,7 +4,7 @@
  * minutes). Prints the endpoints, every alert, and a live line of readings/s, summaries, alerts and quarantined
  * records. Ctrl-C stops everything.
  *
- *   npm start -- [--unicorns N] [--seed S] [--duration 10m] [--data-dir DIR]
+ *   npm start -- [--unicorns N] [--seed S] [--duration 10m] [--data-dir DIR] [--dashboard-port N | --no-dashboard]
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -33,6 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const stack = await startLocalStack({
     writeEndpointsFile: true,
     telemetryShards: options.shards,
+    ...(options.dashboardPort === undefined ? {} : { dashboard: { port: options.dashboardPort } }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     onAlert: (alert) => {
       alerts++;
@@ -47,6 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
   s3           ${e.s3}   bucket ${RESOURCE_NAMES.dataBucket} (files under ${e.s3DataDir})
   eventbridge  ${e.eventbridge}   bus ${RESOURCE_NAMES.eventBus}
   http         ${stack.ingestionUrl}/telemetry   (POST readings; upload files under uploads/ in the bucket)
+  dashboard    ${stack.dashboardUrl ?? 'off (--no-dashboard)'}
   endpoints    .wildrydes/local.json
   fleet        ${options.unicorns === 0 ? 'none (outside producers only)' : `${options.unicorns} unicorns, seed ${options.seed}; Bucephalus is declining`}
 `);

@@ -1,13 +1,16 @@
-import type { ApplyOutcome, HealthChange, HealthStore, ShardLastSeen, StoredHealth, StoredShardLastSeen } from '@wildrydes/domain';
+import type {
+  ApplyOutcome, HealthChange, HealthReader, HealthStore, ShardLastSeen, StoredHealth, StoredShardLastSeen, UnicornHealthView,
+} from '@wildrydes/domain';
 
 type Interleaved = () => Promise<unknown> | unknown;
 
 /**
  * The health table in memory, with the DynamoDB adapter's semantics: every write is conditional on the version
  * the caller read (absent: not stored yet), a lost race is reported by name and not thrown, and each write
- * stores version + 1. `interleaveBeforeNextWrite` lets a test slip a competing writer in before a write.
+ * stores version + 1. `interleaveBeforeNextWrite` lets a test slip a competing writer in before a write. It is also
+ * the fleet's `HealthReader`, as the DynamoDB table is read by `DynamoDbHealthReader`.
  */
-export class InMemoryHealthStore implements HealthStore {
+export class InMemoryHealthStore implements HealthStore, HealthReader {
   private readonly items = new Map<string, StoredHealth>();
   private readonly shards = new Map<string, StoredShardLastSeen>();
   private interleaved: Interleaved | undefined;
@@ -61,6 +64,13 @@ export class InMemoryHealthStore implements HealthStore {
     return [...this.shards.values()].sort((a, b) => (a.shardId < b.shardId ? -1 : 1)).map((r) => ({ ...r, lastSeen: new Map(r.lastSeen) }));
   }
 
+  async readAll(): Promise<UnicornHealthView[]> {
+    const lastSeen = new Map<string, number>();
+    for (const shard of this.shards.values()) for (const [name, time] of shard.lastSeen) lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
+    return [...this.items.values()]
+      .map(({ state }) => ({ state: { ...state, levels: { ...state.levels } }, lastSeen: Math.max(state.lastReadingTime, lastSeen.get(state.name) ?? -Infinity) }))
+      .sort((a, b) => (a.state.name < b.state.name ? -1 : a.state.name > b.state.name ? 1 : 0));
+  }
 
   /** Runs `action` once, just before the next conditional write is checked. */
   interleaveBeforeNextWrite(action: Interleaved): void {

@@ -1,6 +1,6 @@
 import {
   mergeAll, mergePartials, toMinuteSummary, windowKey, type MergedWindow, type MergeOptions, type MinutePartial, type PendingQuery,
-  type PendingWindow, type SummaryStore,
+  type MinuteSummary, type MinuteSummaryReader, type PendingWindow, type SummaryStore,
 } from '@wildrydes/domain';
 import { samePartial, type StoredSummary } from '@wildrydes/domain';
 
@@ -24,7 +24,7 @@ export type SummaryStoreOperation =
  * window not emitted yet). `interleaveBeforeNextWrite` lets a test slip a competing writer in between a merge's
  * read and its write, to exercise the conflict path deterministically.
  */
-export class InMemorySummaryStore implements SummaryStore {
+export class InMemorySummaryStore implements SummaryStore, MinuteSummaryReader {
   private readonly items = new Map<string, Omit<StoredSummary, 'emitted'>>();
   /** Window key → the version whose summary was emitted (a write of a new version leaves it behind). */
   private readonly emitted = new Map<string, number>();
@@ -52,6 +52,13 @@ export class InMemorySummaryStore implements SummaryStore {
   async listByName(name: string): Promise<StoredSummary[]> {
     return [...this.items.keys()].map((key) => this.stored(key)!).filter((s) => s.partial.name === name)
       .sort((a, b) => a.partial.windowStart - b.partial.windowStart);
+  }
+
+  /** The fleet's `MinuteSummaryReader`, as the DynamoDB table is read by `DynamoDbMinuteSummaryReader`. */
+  async readMinutes(name: string, fromWindowStart: number, beforeWindowStart: number): Promise<MinuteSummary[]> {
+    return (await this.listByName(name))
+      .filter((s) => s.partial.windowStart >= fromWindowStart && s.partial.windowStart < beforeWindowStart)
+      .map((s) => s.summary);
   }
 
   async findPending(queries: readonly PendingQuery[]): Promise<PendingWindow[]> {

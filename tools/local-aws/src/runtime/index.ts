@@ -13,6 +13,7 @@ export {
   defaultEndpointsFilePath,
   findRepoRoot,
   readLocalEndpoints,
+  writeLocalEndpointsFile,
   type LocalEndpoints,
   type LocalEndpointsFile,
 } from './local-endpoints-file';

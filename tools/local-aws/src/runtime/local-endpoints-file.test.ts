@@ -58,6 +58,12 @@ describe('local endpoints file', () => {
     await expect(readLocalEndpoints(path)).resolves.not.toHaveProperty('eventbridge');
   });
 
+  it('keeps the dashboard address when the process serves one (npm start)', async () => {
+    await writeLocalEndpointsFile(path, aFile({ dashboard: 'http://127.0.0.1:4573/' }));
+
+    await expect(readLocalEndpoints(path)).resolves.toMatchObject({ dashboard: 'http://127.0.0.1:4573/' });
+  });
+
   it('says the stack is not running when the file is missing', async () => {
     const read = readLocalEndpoints(path);
 
@@ -77,6 +83,7 @@ describe('local endpoints file', () => {
     ['a missing URL', JSON.stringify({ ...aFile(), kinesis: undefined })],
     ['a URL that is not http', JSON.stringify({ ...aFile(), s3: 'localhost:4570' })],
     ['a bad pid', JSON.stringify({ ...aFile(), pid: 'me' })],
+    ['a dashboard that is not a URL', JSON.stringify({ ...aFile(), dashboard: '127.0.0.1:4573' })],
   ])('rejects %s with a clear error', async (_case, content) => {
     await writeLocalEndpointsFile(path, aFile());
     await writeFile(path, content, 'utf8');

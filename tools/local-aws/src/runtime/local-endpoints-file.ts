@@ -21,6 +21,8 @@ export interface LocalEndpointsFile extends LocalEndpoints {
   /** The process that started the runtime (e.g. `npm run local`); stopping it stops the stack. */
   readonly pid: number;
   readonly startedAt: string;
+  /** The fleet dashboard's address, when the process serves one (npm start). */
+  readonly dashboard?: string;
 }
 
 /** The workspace root: the nearest folder above `from` whose package.json declares `workspaces`. */
@@ -114,6 +116,7 @@ function validate(path: string, value: unknown): LocalEndpointsFile {
     s3DataDir: text('s3DataDir'),
     pid,
     startedAt: text('startedAt'),
+    ...(record['dashboard'] !== undefined ? { dashboard: url('dashboard') } : {}),
   };
 }
 
