@@ -1,3 +1,4 @@
+import { checkStage, DEFAULT_STAGE, InvalidStageError } from '@wildrydes/domain';
 import type { WildRydesStatefulStackProps } from './stateful-stack';
 
 type ContextSettings = Pick<WildRydesStatefulStackProps, 'destroyData' | 'telemetryStreamCapacity' | 'bytesScannedCutoffPerQuery'>;
@@ -36,4 +37,38 @@ function positiveInteger(get: (key: string) => unknown, key: string): number | u
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new InvalidContextError(key, value, 'a positive integer');
   return n;
+}
+
+/**
+ * The stage to synthesize: context `stage` (`cdk deploy -c stage=dev`), else the Nx configuration when it reads
+ * `stage=<name>` (`nx deploy health -c stage=dev`: Nx takes `-c` as its own configuration and hands the task its
+ * name in NX_TASK_TARGET_CONFIGURATION), else the default stage. A name that is not a stage fails the synth.
+ */
+export function stageFromContext(get: (key: string) => unknown, nxConfiguration?: string): string {
+  const fromContext = get('stage');
+  if (fromContext !== undefined) {
+    if (typeof fromContext !== 'string') throw new InvalidContextError('stage', fromContext, 'a stage name');
+    return checkedStage(fromContext);
+  }
+  if (nxConfiguration === undefined || nxConfiguration === '') return DEFAULT_STAGE;
+  const match = /^stage=(.*)$/.exec(nxConfiguration);
+  if (match === null) throw new InvalidContextError('stage', nxConfiguration, 'an Nx configuration of the form stage=<name> (nx deploy health -c stage=dev)');
+  return checkedStage(match[1]!);
+}
+
+function checkedStage(stage: string): string {
+  try {
+    return checkStage(stage);
+  } catch (error) {
+    if (error instanceof InvalidStageError) throw new InvalidContextError('stage', stage, error.message.replace(/^stage "[^"]*": expected /, ''));
+    throw error;
+  }
+}
+
+/** `alarmEmail`: the address subscribed to the stage's alarm topic, if any. */
+export function alarmEmailFromContext(get: (key: string) => unknown): string | undefined {
+  const email = get('alarmEmail');
+  if (email === undefined || email === '') return undefined;
+  if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new InvalidContextError('alarmEmail', email, 'an e-mail address');
+  return email;
 }
