@@ -1,10 +1,11 @@
 import { App, Aspects, Tags } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { stagedName } from '@wildrydes/domain';
 import { addWildRydesStacks, wildRydesSettingsFromContext } from '../src/index';
 
 /**
  * The Wild Rydes CDK app: one stage of it. Settings come from context (`-c key=value` or cdk.json):
- *   stage=NAME                     the stage (default: the workshop's names); `nx deploy health -c stage=dev` works too
+ *   stage=NAME                     the stage (default: the workshop's names); through Nx: `nx deploy health -- -c stage=dev`
  *   alarmEmail=ADDRESS             subscribe this address to the stage's alarm topic
  *   destroyData=true               tables and data buckets are deleted with the stack (deploy with it, then destroy)
  *   telemetryShards=N              provisioned shards for `wildrydes` instead of on-demand
@@ -16,7 +17,9 @@ import { addWildRydesStacks, wildRydesSettingsFromContext } from '../src/index';
  * `cdk deploy WildRydesHealth` (without --exclusively) deploys WildRydesStateful first when it has changed.
  */
 const app = new App();
-const settings = wildRydesSettingsFromContext((key) => app.node.tryGetContext(key), process.env['NX_TASK_TARGET_CONFIGURATION']);
+const settings = wildRydesSettingsFromContext((key) => app.node.tryGetContext(key));
+// Nx takes a bare `-c` as its own --configuration and drops an unknown one silently, so say which stage this is.
+process.stderr.write(`Wild Rydes stage "${settings.stage}": stacks ${stagedName('WildRydesStateful', settings.stage)}, ${stagedName('WildRydesHealth', settings.stage)}, …\n`);
 addWildRydesStacks(app, {
   ...settings,
   env: { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] },

@@ -40,20 +40,14 @@ function positiveInteger(get: (key: string) => unknown, key: string): number | u
 }
 
 /**
- * The stage to synthesize: context `stage` (`cdk deploy -c stage=dev`), else the Nx configuration when it reads
- * `stage=<name>` (`nx deploy health -c stage=dev`: Nx takes `-c` as its own configuration and hands the task its
- * name in NX_TASK_TARGET_CONFIGURATION), else the default stage. A name that is not a stage fails the synth.
+ * The stage to synthesize: context `stage` (`cdk deploy -c stage=dev`; through Nx, after `--`:
+ * `nx deploy health -- -c stage=dev`), else the default stage. A name that is not a stage fails the synth.
  */
-export function stageFromContext(get: (key: string) => unknown, nxConfiguration?: string): string {
-  const fromContext = get('stage');
-  if (fromContext !== undefined) {
-    if (typeof fromContext !== 'string') throw new InvalidContextError('stage', fromContext, 'a stage name');
-    return checkedStage(fromContext);
-  }
-  if (nxConfiguration === undefined || nxConfiguration === '') return DEFAULT_STAGE;
-  const match = /^stage=(.*)$/.exec(nxConfiguration);
-  if (match === null) throw new InvalidContextError('stage', nxConfiguration, 'an Nx configuration of the form stage=<name> (nx deploy health -c stage=dev)');
-  return checkedStage(match[1]!);
+export function stageFromContext(get: (key: string) => unknown): string {
+  const stage = get('stage');
+  if (stage === undefined) return DEFAULT_STAGE;
+  if (typeof stage !== 'string') throw new InvalidContextError('stage', stage, 'a stage name');
+  return checkedStage(stage);
 }
 
 function checkedStage(stage: string): string {

@@ -86,11 +86,11 @@ export function addWildRydesStacks(app: App, settings: WildRydesSettings = {}): 
   return { stateful, ingestion, health, aggregation, archival, dashboard };
 }
 
-/** Every setting the app reads from context (and the stage from an Nx configuration); see bin/app.ts. */
-export function wildRydesSettingsFromContext(get: (key: string) => unknown, nxConfiguration?: string): WildRydesSettings {
+/** Every setting the app reads from context; see bin/app.ts. */
+export function wildRydesSettingsFromContext(get: (key: string) => unknown): WildRydesSettings {
   const alarmEmail = alarmEmailFromContext(get);
   return {
-    stage: stageFromContext(get, nxConfiguration),
+    stage: stageFromContext(get),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...statefulStackPropsFromContext(get),
   };
