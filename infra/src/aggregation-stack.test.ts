@@ -8,6 +8,7 @@ import {
   KINESIS_MAPPING_READ,
   ServiceTemplate,
   SQS_DESTINATION,
+  TRACE_WRITES,
   STREAM_MAPPING_DEFAULTS,
   type ServiceStacks,
 } from './service-stacks.test-support';
@@ -49,6 +50,7 @@ describe('WildRydesAggregationStack', () => {
       [KINESIS_MAPPING_READ, [t.ref(stateful.telemetryStream.streamArn)]],
       [SQS_DESTINATION, [t.failureQueueArn()]],
       t.logWrites(aggregation.aggregateMinutes),
+      TRACE_WRITES,
     ));
   });
 

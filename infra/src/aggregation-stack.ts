@@ -2,11 +2,12 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
-import { STREAM_MAPPINGS } from '@wildrydes/domain';
+import { DEFAULT_STAGE, STREAM_MAPPINGS } from '@wildrydes/domain';
+import { AlarmFactory, type OperatedStackProps } from './alarm-factory';
 import { addKinesisMapping, failureQueue } from './kinesis-mapping';
 import { ServiceFunction, useStream, useTable } from './service-function';
 
-export interface WildRydesAggregationStackProps extends StackProps {
+export interface WildRydesAggregationStackProps extends StackProps, OperatedStackProps {
   readonly telemetryStream: kinesis.IStream;
   readonly summaryTable: dynamodb.ITableV2;
   readonly summaryStream: kinesis.IStream;
@@ -15,13 +16,16 @@ export interface WildRydesAggregationStackProps extends StackProps {
 /** The aggregation service: readings on `wildrydes` -> per-minute summaries in `UnicornSensorData` and on `wildrydes-summary`. */
 export class WildRydesAggregationStack extends Stack {
   readonly aggregateMinutes: ServiceFunction;
+  readonly alarms: AlarmFactory;
 
   constructor(scope: Construct, id: string, props: WildRydesAggregationStackProps) {
     super(scope, id, props);
-    const failures = failureQueue(this, 'aggregation');
+    const stage = props.stage ?? DEFAULT_STAGE;
+    const failures = failureQueue(this, 'aggregation', stage);
 
     this.aggregateMinutes = new ServiceFunction(this, 'AggregateMinutes', {
       service: 'aggregation',
+      stage,
       entry: 'aggregate-minutes.lambda.ts',
       description: 'Wild Rydes aggregation: readings on wildrydes -> minute summaries (UnicornSensorData, wildrydes-summary)',
     });
@@ -32,5 +36,10 @@ export class WildRydesAggregationStack extends Stack {
     ]);
     useStream(this.aggregateMinutes, props.summaryStream, 'SUMMARY_STREAM_NAME', ['kinesis:PutRecords']);
     addKinesisMapping(this.aggregateMinutes, props.telemetryStream, { settings: STREAM_MAPPINGS.aggregation, onFailure: failures });
+
+    this.alarms = new AlarmFactory(this, 'Alarms', { stage, prefix: 'wildrydes', topic: props.alarmTopic });
+    this.alarms.queueNotEmpty(failures, 'aggregation-failures', 'failed batches (shard and sequence numbers)');
+    this.alarms.iteratorAge(this.aggregateMinutes);
+    this.alarms.functionErrorsAndThrottles(this.aggregateMinutes);
   }
 }

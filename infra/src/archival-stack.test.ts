@@ -9,6 +9,7 @@ import {
   KINESIS_MAPPING_READ,
   ServiceTemplate,
   SQS_DESTINATION,
+  TRACE_WRITES,
   STREAM_MAPPING_DEFAULTS,
   type ServiceStacks,
 } from './service-stacks.test-support';
@@ -47,6 +48,7 @@ describe('WildRydesArchivalStack', () => {
       [KINESIS_MAPPING_READ, [t.ref(stateful.telemetryStream.streamArn)]],
       [SQS_DESTINATION, [t.failureQueueArn()]],
       t.logWrites(archival.archiveReadings),
+      TRACE_WRITES,
     ));
   });
 
@@ -56,6 +58,7 @@ describe('WildRydesArchivalStack', () => {
       [['s3:PutObject'], [t.ref(stateful.dataBucket.arnForObjects('alerts/*'))]],
       [SQS_DESTINATION, [t.failureQueueArn()]],
       t.logWrites(archival.archiveAlert),
+      TRACE_WRITES,
     ));
   });
 

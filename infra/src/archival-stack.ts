@@ -1,4 +1,5 @@
-import { RESOURCE_NAMES, UNICORN_ALERT_EVENT_PATTERN, STREAM_MAPPINGS } from '@wildrydes/domain';
+import { DEFAULT_STAGE, resourceNames, UNICORN_ALERT_EVENT_PATTERN, STREAM_MAPPINGS } from '@wildrydes/domain';
+import { AlarmFactory, type OperatedStackProps } from './alarm-factory';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -20,11 +21,16 @@ export interface ServiceSubscription {
  * Archival's subscription: the domain's `unicorn-alert` pattern under the rule name the archival service and the
  * local stack use too (both from the domain), so AWS and the laptop cannot filter differently.
  */
-export const ARCHIVE_ALERTS_SUBSCRIPTION: ServiceSubscription = {
-  ruleName: RESOURCE_NAMES.archivalAlertRule,
-  description: 'Archives every unicorn-alert under alerts/dt=YYYY-MM-DD/ in the data bucket',
-  eventPattern: UNICORN_ALERT_EVENT_PATTERN,
-};
+export function archiveAlertsSubscription(stage: string = DEFAULT_STAGE): ServiceSubscription {
+  return {
+    ruleName: resourceNames(stage).archivalAlertRule,
+    description: 'Archives every unicorn-alert under alerts/dt=YYYY-MM-DD/ in the data bucket',
+    eventPattern: UNICORN_ALERT_EVENT_PATTERN,
+  };
+}
+
+/** The default stage's subscription. */
+export const ARCHIVE_ALERTS_SUBSCRIPTION: ServiceSubscription = archiveAlertsSubscription();
 
 /** EventBridge's pattern keys to CDK's `EventPattern` (only `detail-type` is spelled differently). */
 export function toCdkEventPattern(pattern: Readonly<Record<string, unknown>>): events.EventPattern {
@@ -35,11 +41,11 @@ export function toCdkEventPattern(pattern: Readonly<Record<string, unknown>>): e
   return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as events.EventPattern;
 }
 
-export interface WildRydesArchivalStackProps extends StackProps {
+export interface WildRydesArchivalStackProps extends StackProps, OperatedStackProps {
   readonly telemetryStream: kinesis.IStream;
   readonly dataBucket: s3.IBucket;
   readonly eventBus: events.IEventBus;
-  /** `ARCHIVE_ALERTS_SUBSCRIPTION`. */
+  /** `archiveAlertsSubscription(stage)`. */
   readonly alertSubscription: ServiceSubscription;
 }
 
@@ -51,13 +57,16 @@ export class WildRydesArchivalStack extends Stack {
   readonly archiveReadings: ServiceFunction;
   readonly archiveAlert: ServiceFunction;
   readonly alertRule: events.Rule;
+  readonly alarms: AlarmFactory;
 
   constructor(scope: Construct, id: string, props: WildRydesArchivalStackProps) {
     super(scope, id, props);
-    const failures = failureQueue(this, 'archival');
+    const stage = props.stage ?? DEFAULT_STAGE;
+    const failures = failureQueue(this, 'archival', stage);
 
     this.archiveReadings = new ServiceFunction(this, 'ArchiveReadings', {
       service: 'archival',
+      stage,
       entry: 'archive-readings.lambda.ts',
       description: 'Wild Rydes archival: readings on wildrydes -> gzip NDJSON under raw/ (refused ones under rejected/)',
     });
@@ -66,6 +75,7 @@ export class WildRydesArchivalStack extends Stack {
 
     this.archiveAlert = new ServiceFunction(this, 'ArchiveAlert', {
       service: 'archival',
+      stage,
       entry: 'archive-alert.lambda.ts',
       description: 'Wild Rydes archival: unicorn-alert events -> alerts/ in the data bucket',
       memorySize: 256,
@@ -83,6 +93,12 @@ export class WildRydesArchivalStack extends Stack {
       // Events EventBridge cannot hand to Lambda (after its own retries) also land in the failure queue.
       targets: [new eventsTargets.LambdaFunction(this.archiveAlert.function, { deadLetterQueue: failures, retryAttempts: 8 })],
     });
+
+    this.alarms = new AlarmFactory(this, 'Alarms', { stage, prefix: 'wildrydes', topic: props.alarmTopic });
+    this.alarms.queueNotEmpty(failures, 'archival-failures', 'failed batches (shard and sequence numbers) and alerts that could not be archived');
+    this.alarms.iteratorAge(this.archiveReadings);
+    for (const fn of [this.archiveReadings, this.archiveAlert]) this.alarms.functionErrorsAndThrottles(fn);
+    this.alarms.ruleFailedInvocations(this.alertRule, 'archival-alert-rule', 'unicorn-alert events EventBridge could not hand to the archiver');
 
   }
 }

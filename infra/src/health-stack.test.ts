@@ -9,6 +9,7 @@ import {
   KINESIS_MAPPING_READ,
   ServiceTemplate,
   SQS_DESTINATION,
+  TRACE_WRITES,
   STREAM_MAPPING_DEFAULTS,
   type ServiceStacks,
 } from './service-stacks.test-support';
@@ -52,6 +53,7 @@ describe('WildRydesHealthStack', () => {
       [KINESIS_MAPPING_READ, [t.ref(stateful.telemetryStream.streamArn)]],
       [SQS_DESTINATION, [t.failureQueueArn()]],
       t.logWrites(health.trackHealth),
+      TRACE_WRITES,
     ));
   });
 
@@ -63,6 +65,7 @@ describe('WildRydesHealthStack', () => {
       [['events:PutEvents'], [t.ref(stateful.eventBus.eventBusArn)]],
       [SQS_DESTINATION, [t.failureQueueArn()]],
       t.logWrites(health.detectSilence),
+      TRACE_WRITES,
     ));
   });
 

@@ -5,11 +5,12 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Construct } from 'constructs';
-import { STREAM_MAPPINGS } from '@wildrydes/domain';
+import { DEFAULT_STAGE, stagedName, STREAM_MAPPINGS } from '@wildrydes/domain';
+import { AlarmFactory, type OperatedStackProps } from './alarm-factory';
 import { addKinesisMapping, failureQueue } from './kinesis-mapping';
 import { ServiceFunction, useEventBus, useStream, useTable } from './service-function';
 
-export interface WildRydesHealthStackProps extends StackProps {
+export interface WildRydesHealthStackProps extends StackProps, OperatedStackProps {
   readonly telemetryStream: kinesis.IStream;
   readonly healthTable: dynamodb.ITableV2;
   readonly eventBus: events.IEventBus;
@@ -23,13 +24,16 @@ export class WildRydesHealthStack extends Stack {
   readonly trackHealth: ServiceFunction;
   readonly detectSilence: ServiceFunction;
   readonly silenceSchedule: events.Rule;
+  readonly alarms: AlarmFactory;
 
   constructor(scope: Construct, id: string, props: WildRydesHealthStackProps) {
     super(scope, id, props);
-    const failures = failureQueue(this, 'health');
+    const stage = props.stage ?? DEFAULT_STAGE;
+    const failures = failureQueue(this, 'health', stage);
 
     this.trackHealth = new ServiceFunction(this, 'TrackHealth', {
       service: 'health',
+      stage,
       entry: 'track-health.lambda.ts',
       description: 'Wild Rydes health: readings on wildrydes -> UnicornHealth transitions and unicorn-alert events',
     });
@@ -41,6 +45,7 @@ export class WildRydesHealthStack extends Stack {
 
     this.detectSilence = new ServiceFunction(this, 'DetectSilence', {
       service: 'health',
+      stage,
       entry: 'detect-silence.lambda.ts',
       description: 'Wild Rydes health: once a minute, unicorns unseen for the silence threshold -> unicorn-alert',
       memorySize: 256,
@@ -60,7 +65,7 @@ export class WildRydesHealthStack extends Stack {
     });
 
     this.silenceSchedule = new events.Rule(this, 'SilenceSchedule', {
-      ruleName: 'wildrydes-health-detect-silence',
+      ruleName: stagedName('wildrydes-health-detect-silence', stage),
       description: 'Runs the health service silence scan once a minute',
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new eventsTargets.LambdaFunction(this.detectSilence.function, {
@@ -69,5 +74,11 @@ export class WildRydesHealthStack extends Stack {
         deadLetterQueue: failures,
       })],
     });
+
+    this.alarms = new AlarmFactory(this, 'Alarms', { stage, prefix: 'wildrydes', topic: props.alarmTopic });
+    this.alarms.queueNotEmpty(failures, 'health-failures', 'failed batches (shard and sequence numbers) and failed silence scans');
+    this.alarms.iteratorAge(this.trackHealth);
+    for (const fn of [this.trackHealth, this.detectSilence]) this.alarms.functionErrorsAndThrottles(fn);
+    this.alarms.ruleFailedInvocations(this.silenceSchedule, 'health-silence-schedule', 'silence scans EventBridge could not start');
   }
 }

@@ -8,3 +8,6 @@ export * from './health-stack';
 export * from './aggregation-stack';
 export * from './archival-stack';
 export * from './ingestion-stack';
+export * from './alarm-factory';
+export * from './dashboard-stack';
+export * from './wildrydes-app';

@@ -7,6 +7,7 @@ import {
   grantMap,
   ServiceTemplate,
   SQS_DESTINATION,
+  TRACE_WRITES,
   type ServiceStacks,
 } from './service-stacks.test-support';
 
@@ -34,6 +35,7 @@ describe('WildRydesIngestionStack', () => {
       [['kinesis:PutRecords'], [t.ref(stateful.telemetryStream.streamArn)]],
       [['s3:PutObject'], [t.ref(stateful.dataBucket.arnForObjects('rejected/*'))]],
       t.logWrites(ingestion.postTelemetry),
+      TRACE_WRITES,
     ));
     expect(t.environmentOf(ingestion.postTelemetry)).toMatchObject({
       TELEMETRY_STREAM_NAME: t.ref(stateful.telemetryStream.streamName),
@@ -50,6 +52,7 @@ describe('WildRydesIngestionStack', () => {
       [['dynamodb:BatchWriteItem'], [t.ref(stateful.summaryTable.tableArn)]],
       [SQS_DESTINATION, [t.failureQueueArn()]],
       t.logWrites(ingestion.importUpload),
+      TRACE_WRITES,
     ));
     expect(t.environmentOf(ingestion.importUpload)).toMatchObject({
       TELEMETRY_STREAM_NAME: t.ref(stateful.telemetryStream.streamName),

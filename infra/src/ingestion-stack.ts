@@ -11,13 +11,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
+import { DEFAULT_STAGE, stagedName } from '@wildrydes/domain';
+import { AlarmFactory, type OperatedStackProps } from './alarm-factory';
 import { failureQueue } from './kinesis-mapping';
 import { ServiceFunction, useBucket, useStream, useTable } from './service-function';
 
 /** Where uploaded telemetry files go; the notification and the function's read grant are both confined to it. */
 export const UPLOAD_PREFIX = 'uploads/';
 
-export interface WildRydesIngestionStackProps extends StackProps {
+export interface WildRydesIngestionStackProps extends StackProps, OperatedStackProps {
   readonly telemetryStream: kinesis.IStream;
   readonly summaryTable: dynamodb.ITableV2;
   readonly dataBucket: s3.IBucket;
@@ -36,14 +38,17 @@ export class WildRydesIngestionStack extends Stack {
   readonly postTelemetry: ServiceFunction;
   readonly importUpload: ServiceFunction;
   readonly httpApi: apigwv2.HttpApi;
+  readonly alarms: AlarmFactory;
 
   constructor(scope: Construct, id: string, props: WildRydesIngestionStackProps) {
     super(scope, id, props);
-    const failures = failureQueue(this, 'ingestion');
+    const stage = props.stage ?? DEFAULT_STAGE;
+    const failures = failureQueue(this, 'ingestion', stage);
 
     // --- HTTP ----------------------------------------------------------------------------------------------------
     this.postTelemetry = new ServiceFunction(this, 'PostTelemetry', {
       service: 'ingestion',
+      stage,
       entry: 'post-telemetry.lambda.ts',
       description: 'Wild Rydes ingestion: POST /telemetry -> wildrydes (refused lines -> rejected/)',
       // API Gateway gives up on an integration after 30 s; a longer timeout would only run on after the 503.
@@ -57,7 +62,7 @@ export class WildRydesIngestionStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
-      apiName: 'wildrydes-ingestion',
+      apiName: stagedName('wildrydes-ingestion', stage),
       description: 'Wild Rydes telemetry in over HTTP: POST /telemetry (one reading or NDJSON), IAM (SigV4) signed',
       // The stage is declared below, with its throttling and access logs.
       createDefaultStage: false,
@@ -96,6 +101,7 @@ export class WildRydesIngestionStack extends Stack {
     // --- File upload ---------------------------------------------------------------------------------------------
     this.importUpload = new ServiceFunction(this, 'ImportUpload', {
       service: 'ingestion',
+      stage,
       entry: 'import-upload.lambda.ts',
       description: 'Wild Rydes ingestion: a file under uploads/ -> wildrydes and UnicornSensorData (report under reports/)',
       // Files are streamed in chunks of 500 lines; the time, not the memory, grows with the file. 15 min is Lambda's cap.
@@ -113,6 +119,11 @@ export class WildRydesIngestionStack extends Stack {
     this.importUpload.function.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(failures) });
 
     this.notifyUploads(props.dataBucket);
+
+    this.alarms = new AlarmFactory(this, 'Alarms', { stage, prefix: 'wildrydes', topic: props.alarmTopic });
+    this.alarms.queueNotEmpty(failures, 'ingestion-failures', 'upload notifications whose import failed after Lambda\'s retries');
+    for (const fn of [this.postTelemetry, this.importUpload]) this.alarms.functionErrorsAndThrottles(fn);
+    this.alarms.httpServerErrors(this.httpApi, 'ingestion-http');
   }
 
   /**

@@ -5,7 +5,7 @@ import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import type { StreamMappingSettings } from '@wildrydes/domain';
+import { DEFAULT_STAGE, stagedName, type StreamMappingSettings } from '@wildrydes/domain';
 import type { ServiceFunction, ServiceName } from './service-function';
 
 /**
@@ -13,9 +13,9 @@ import type { ServiceFunction, ServiceName } from './service-function';
  * shard and sequence numbers, not the records) and of its asynchronous invocations (schedule, rule, S3 event).
  * Encrypted, TLS only, kept 14 days (SQS's maximum), deleted with the stack.
  */
-export function failureQueue(scope: Construct, service: ServiceName): sqs.Queue {
+export function failureQueue(scope: Construct, service: ServiceName, stage: string = DEFAULT_STAGE): sqs.Queue {
   const queue = new sqs.Queue(scope, 'FailureQueue', {
-    queueName: `wildrydes-${service}-failures`,
+    queueName: stagedName(`wildrydes-${service}-failures`, stage),
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),

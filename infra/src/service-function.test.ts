@@ -72,7 +72,9 @@ describe('bundling (local esbuild, no Docker)', () => {
     Aspects.of(app).add(new AwsSolutionsChecks());
     const stateful = new WildRydesStatefulStack(app, 'WildRydesStateful', { catalog: WORKSHOP_ARCHIVE_CATALOG });
     const started = performance.now();
-    new WildRydesHealthStack(app, 'WildRydesHealth', { telemetryStream: stateful.telemetryStream, healthTable: stateful.healthTable, eventBus: stateful.eventBus });
+    new WildRydesHealthStack(app, 'WildRydesHealth', {
+      telemetryStream: stateful.telemetryStream, healthTable: stateful.healthTable, eventBus: stateful.eventBus, alarmTopic: stateful.alarmTopic,
+    });
     app.synth();
     console.info(`WildRydesHealth built and bundled (2 functions) in ${Math.round(performance.now() - started)} ms`);
 

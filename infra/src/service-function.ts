@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { DEFAULT_STAGE, stagedName } from '@wildrydes/domain';
 
 /** The workspace root: NodejsFunction's `projectRoot`, so entries under `services/` and their workspace imports resolve. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,6 +36,8 @@ export const serviceEntryExists = (service: ServiceName, file: `${string}.lambda
 
 export interface ServiceFunctionProps {
   readonly service: ServiceName;
+  /** The stage: its EMF metrics go to the stage's namespace (`WildRydes`, `WildRydes-<stage>`). Default: the default stage. */
+  readonly stage?: string;
   /** The entry file in `services/<service>/src/`, exporting `handler`. */
   readonly entry: `${string}.lambda.ts`;
   readonly description: string;
@@ -62,10 +65,13 @@ export class ServiceFunction extends Construct {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly service: ServiceName;
+  /** `<service>-<entry>` (e.g. `health-track-health`): names its alarms and dashboard lines. */
+  readonly name: string;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     this.service = props.service;
+    this.name = `${props.service}-${props.entry.replace(/\.lambda\.ts$/, '')}`;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.TWO_WEEKS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -101,17 +107,44 @@ export class ServiceFunction extends Construct {
         // stand-ins) is tree-shaken away because @wildrydes/adapters declares "sideEffects": false; DuckDB is also
         // external so esbuild does not try to resolve its native bindings first. The bundle test proves no import remains.
         externalModules: ['@aws-sdk/*', '@smithy/*', '@duckdb/*'],
+        // The X-Ray SDK under Powertools' Tracer is CommonJS and requires Node built-ins; an ESM bundle has no
+        // `require` unless it makes one (without it the bundle fails at cold start: "Dynamic require of util").
+        banner: "import { createRequire as __wildrydesCreateRequire } from 'node:module'; const require = __wildrydesCreateRequire(import.meta.url);",
       },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_SERVICE_NAME: `wildrydes-${props.service}`,
-        POWERTOOLS_METRICS_NAMESPACE: 'WildRydes',
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(props.stage),
         ...props.environment,
       },
     });
+    this.enableActiveTracing();
+  }
+
+  /**
+   * X-Ray active tracing: Powertools' Tracer records each invocation and each SDK call (services/lambda-kit). X-Ray's
+   * write actions take no resource-level permissions, so they need `Resource: *`; they get a policy of their own so
+   * that the cdk-nag exception covers exactly them, never a `*` that slips into the function's other grants. Lambda
+   * refuses active tracing on a role that cannot write traces, so the function waits for the policy.
+   */
+  private enableActiveTracing(): void {
+    (this.function.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+    const tracing = new iam.Policy(this, 'TracingPolicy', {
+      statements: [new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+      roles: [this.role],
+    });
+    this.function.node.addDependency(tracing);
+    NagSuppressions.addResourceSuppressions(tracing, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (X-Ray requires Resource *).',
+      appliesTo: ['Resource::*'],
+    }]);
   }
 }
+
+/** The EMF namespace of a stage's functions (the dashboard reads the same). */
+export const metricsNamespace = (stage: string = DEFAULT_STAGE): string => stagedName('WildRydes', stage);
 
 // --- Grants that set the environment in the same call ----------------------------------------------------------------
 // Each helper adds ONE statement scoped to ONE resource (or key prefixes of one bucket) with exactly the actions

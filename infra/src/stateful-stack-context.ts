@@ -1,3 +1,4 @@
+import { checkStage, DEFAULT_STAGE, InvalidStageError } from '@wildrydes/domain';
 import type { WildRydesStatefulStackProps } from './stateful-stack';
 
 type ContextSettings = Pick<WildRydesStatefulStackProps, 'destroyData' | 'telemetryStreamCapacity' | 'bytesScannedCutoffPerQuery'>;
@@ -36,4 +37,32 @@ function positiveInteger(get: (key: string) => unknown, key: string): number | u
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new InvalidContextError(key, value, 'a positive integer');
   return n;
+}
+
+/**
+ * The stage to synthesize: context `stage` (`cdk deploy -c stage=dev`; through Nx, after `--`:
+ * `nx deploy health -- -c stage=dev`), else the default stage. A name that is not a stage fails the synth.
+ */
+export function stageFromContext(get: (key: string) => unknown): string {
+  const stage = get('stage');
+  if (stage === undefined) return DEFAULT_STAGE;
+  if (typeof stage !== 'string') throw new InvalidContextError('stage', stage, 'a stage name');
+  return checkedStage(stage);
+}
+
+function checkedStage(stage: string): string {
+  try {
+    return checkStage(stage);
+  } catch (error) {
+    if (error instanceof InvalidStageError) throw new InvalidContextError('stage', stage, error.message.replace(/^stage "[^"]*": expected /, ''));
+    throw error;
+  }
+}
+
+/** `alarmEmail`: the address subscribed to the stage's alarm topic, if any. */
+export function alarmEmailFromContext(get: (key: string) => unknown): string | undefined {
+  const email = get('alarmEmail');
+  if (email === undefined || email === '') return undefined;
+  if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new InvalidContextError('alarmEmail', email, 'an e-mail address');
+  return email;
 }

@@ -1,4 +1,4 @@
-import { RESOURCE_NAMES, TABLE_KEYS, UNICORN_ALERT } from '@wildrydes/domain';
+import { DEFAULT_STAGE, resourceNames, stagedName, TABLE_KEYS, UNICORN_ALERT, type ResourceNames } from '@wildrydes/domain';
 import { CfnOutput, CfnResource, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -6,19 +6,28 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { partitionProjection, type ArchiveTable } from '@wildrydes/domain';
 import type { ArchiveCatalog } from './archive-catalog';
+import { AlarmFactory } from './alarm-factory';
 import { unicornAlertSchemaText } from './unicorn-alert-schema';
 
 /** On-demand, or a fixed number of provisioned shards (1 shard = 1,000 records/s or 1 MB/s written). */
 export type StreamCapacity = { readonly mode: 'on-demand' } | { readonly mode: 'provisioned'; readonly shards: number };
 
 export interface WildRydesStatefulStackProps extends StackProps {
+  /** The stage every physical name carries (`resourceNames(stage)`); the default stage keeps the workshop's names. */
+  readonly stage?: string;
+  /** Subscribed by e-mail to the stage's alarm topic when given (the address must confirm the subscription). */
+  readonly alarmEmail?: string;
   /** The archive tables (Glue) and the workshop's saved queries (Athena). */
   readonly catalog: ArchiveCatalog;
   /** Stream `wildrydes`. Default: on-demand. */
@@ -51,6 +60,8 @@ export const DEFAULT_BYTES_SCANNED_CUTOFF = 1024 ** 3;
 const ATHENA_MIN_BYTES_SCANNED_CUTOFF = 10_000_000;
 
 export const ALERT_QUEUE_NAME = 'wildrydes-unicorn-alerts';
+/** The SNS topic every alarm of a stage notifies (staged like every name). */
+export const ALARM_TOPIC_NAME = 'wildrydes-alarms';
 
 /**
  * Everything that holds data or is shared between services: the two streams, the bus (with its archive and the
@@ -72,22 +83,33 @@ export class WildRydesStatefulStack extends Stack {
   readonly athenaResultsBucket: s3.Bucket;
   readonly alertQueue: sqs.Queue;
   readonly alertDeadLetterQueue: sqs.Queue;
-  readonly glueDatabaseName: string = RESOURCE_NAMES.athenaDatabase;
-  readonly athenaWorkgroupName: string = RESOURCE_NAMES.athenaWorkgroup;
+  /** The rule that sends `unicorn-alert` to `alertQueue`. */
+  readonly alertQueueRule: events.Rule;
+  /** Every alarm of the stage notifies this topic (encrypted with a key CloudWatch may use). */
+  readonly alarmTopic: sns.Topic;
+  readonly stage: string;
+  readonly names: ResourceNames;
+  readonly glueDatabaseName: string;
+  readonly athenaWorkgroupName: string;
 
   constructor(scope: Construct, id: string, props: WildRydesStatefulStackProps) {
     super(scope, id, props);
+    this.stage = props.stage ?? DEFAULT_STAGE;
+    const names = (this.names = resourceNames(this.stage));
+    const staged = (name: string) => stagedName(name, this.stage);
+    this.glueDatabaseName = names.athenaDatabase;
+    this.athenaWorkgroupName = names.athenaWorkgroup;
     const destroyData = props.destroyData ?? false;
     const dataRemoval = destroyData ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     // --- Kinesis -------------------------------------------------------------------------------------------------
     const retentionPeriod = props.streamRetention ?? Duration.hours(24);
-    this.telemetryStream = this.stream('TelemetryStream', RESOURCE_NAMES.telemetryStream, props.telemetryStreamCapacity ?? { mode: 'on-demand' }, retentionPeriod);
-    this.summaryStream = this.stream('SummaryStream', RESOURCE_NAMES.summaryStream, props.summaryStreamCapacity ?? { mode: 'provisioned', shards: 1 }, retentionPeriod);
+    this.telemetryStream = this.stream('TelemetryStream', names.telemetryStream, props.telemetryStreamCapacity ?? { mode: 'on-demand' }, retentionPeriod);
+    this.summaryStream = this.stream('SummaryStream', names.summaryStream, props.summaryStreamCapacity ?? { mode: 'provisioned', shards: 1 }, retentionPeriod);
 
     // --- DynamoDB ------------------------------------------------------------------------------------------------
-    this.healthTable = this.table('HealthTable', RESOURCE_NAMES.healthTable, TABLE_KEYS.UnicornHealth, destroyData);
-    this.summaryTable = this.table('SummaryTable', RESOURCE_NAMES.summaryTable, TABLE_KEYS.UnicornSensorData, destroyData);
+    this.healthTable = this.table('HealthTable', names.healthTable, TABLE_KEYS.UnicornHealth, destroyData);
+    this.summaryTable = this.table('SummaryTable', names.summaryTable, TABLE_KEYS.UnicornSensorData, destroyData);
 
     // --- S3 ------------------------------------------------------------------------------------------------------
     const secureBucket = {
@@ -109,7 +131,7 @@ export class WildRydesStatefulStack extends Stack {
     // write overwrites its own object; the noncurrent version that leaves behind expires after 30 days.
     this.dataBucket = new s3.Bucket(this, 'DataBucket', {
       ...secureBucket,
-      bucketName: `${RESOURCE_NAMES.dataBucket}-${this.account}-${this.region}`,
+      bucketName: `${names.dataBucket}-${this.account}-${this.region}`,
       versioned: true,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'data-bucket/',
@@ -190,18 +212,18 @@ export class WildRydesStatefulStack extends Stack {
 
     // --- EventBridge ---------------------------------------------------------------------------------------------
     this.eventBus = new events.EventBus(this, 'EventBus', {
-      eventBusName: RESOURCE_NAMES.eventBus,
+      eventBusName: names.eventBus,
       description: 'Wild Rydes fleet events (unicorn-alert from wildrydes.health).',
     });
     // A replay buffer, not the record: the archival service, through its own rule, archives every alert under alerts/.
     this.eventBus.archive('EventArchive', {
-      archiveName: `${RESOURCE_NAMES.eventBus}-events`,
+      archiveName: `${names.eventBus}-events`,
       description: 'Every event on the wildrydes bus, for replay.',
       eventPattern: { account: [this.account] },
       retention: props.eventArchiveRetention ?? Duration.days(30),
     });
     const registry = new eventschemas.CfnRegistry(this, 'SchemaRegistry', {
-      registryName: RESOURCE_NAMES.eventBus,
+      registryName: names.eventBus,
       description: 'Contracts of the events on the wildrydes bus.',
     });
     new eventschemas.CfnSchema(this, 'UnicornAlertSchema', {
@@ -214,22 +236,22 @@ export class WildRydesStatefulStack extends Stack {
 
     // --- Alert queue for `consumer --alerts` ---------------------------------------------------------------------
     this.alertDeadLetterQueue = new sqs.Queue(this, 'AlertDeadLetterQueue', {
-      queueName: `${ALERT_QUEUE_NAME}-dlq`,
+      queueName: `${staged(ALERT_QUEUE_NAME)}-dlq`,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.alertQueue = new sqs.Queue(this, 'AlertQueue', {
-      queueName: ALERT_QUEUE_NAME,
+      queueName: staged(ALERT_QUEUE_NAME),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.alertDeadLetterQueue, maxReceiveCount: 5 },
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    new events.Rule(this, 'UnicornAlertsToQueue', {
-      ruleName: `${ALERT_QUEUE_NAME}-to-queue`,
+    this.alertQueueRule = new events.Rule(this, 'UnicornAlertsToQueue', {
+      ruleName: `${staged(ALERT_QUEUE_NAME)}-to-queue`,
       description: 'unicorn-alert events to the queue consumer --alerts reads.',
       eventBus: this.eventBus,
       eventPattern: { source: [UNICORN_ALERT.source], detailType: [UNICORN_ALERT.detailType] },
@@ -239,6 +261,12 @@ export class WildRydesStatefulStack extends Stack {
 
     this.ownCustomResourceLogGroups();
 
+    // --- Alarms --------------------------------------------------------------------------------------------------
+    this.alarmTopic = this.alarmTopicFor(staged(ALARM_TOPIC_NAME), props.alarmEmail);
+    const alarms = new AlarmFactory(this, 'Alarms', { stage: this.stage, prefix: 'wildrydes', topic: this.alarmTopic });
+    alarms.queueNotEmpty(this.alertDeadLetterQueue, 'alert-dlq', 'unicorn-alert events EventBridge could not deliver to the alert queue, or that failed 5 receives');
+    alarms.ruleFailedInvocations(this.alertQueueRule, 'alert-queue-rule', 'unicorn-alert events the rule could not deliver to the alert queue');
+
     for (const [name, value, description] of [
       ['TelemetryStreamName', this.telemetryStream.streamName, 'Kinesis stream the producer writes to'],
       ['SummaryStreamName', this.summaryStream.streamName, 'Kinesis stream of minute summaries'],
@@ -246,9 +274,45 @@ export class WildRydesStatefulStack extends Stack {
       ['DataBucketName', this.dataBucket.bucketName, 'Archive bucket (raw/, rejected/, alerts/)'],
       ['AthenaWorkgroupName', workgroup.ref, 'Athena workgroup for the archive'],
       ['AlertQueueUrl', this.alertQueue.queueUrl, 'SQS queue for consumer --alerts'],
+      ['AlarmTopicArn', this.alarmTopic.topicArn, 'SNS topic every alarm of this stage notifies'],
     ] as const) {
       new CfnOutput(this, name, { value, description });
     }
+  }
+
+  /**
+   * The stage's alarm topic. SSE needs a customer key: CloudWatch cannot publish to a topic encrypted with the
+   * AWS-managed SNS key (its policy cannot grant CloudWatch), and would fail silently. The topic policy allows
+   * CloudWatch alarms of this account only, over TLS.
+   */
+  private alarmTopicFor(topicName: string, email: string | undefined): sns.Topic {
+    const cloudwatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: `Encrypts ${topicName}; CloudWatch alarms may use it to publish`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [cloudwatch],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+    }));
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      topicName,
+      displayName: `Wild Rydes alarms (${this.stage})`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [cloudwatch],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+    }));
+    if (email !== undefined) topic.addSubscription(new snsSubscriptions.EmailSubscription(email));
+    return topic;
   }
 
   private stream(id: string, streamName: string, capacity: StreamCapacity, retentionPeriod: Duration): kinesis.Stream {

@@ -1,11 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Container } from 'inversify';
 import type { AwsConnection } from '@wildrydes/adapters/clients';
 import { createDynamoDbDocumentClient, DynamoDbSummaryStore } from '@wildrydes/adapters/dynamodb';
 import { createKinesisClient, KinesisSummaryPublisher, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import type { SummaryPublisher, SummaryStore } from '@wildrydes/domain';
-import type { HandlerTools } from '@wildrydes/lambda-kit';
+import { lambdaHandler, serviceTelemetry, tracedConnection, type HandlerTools } from '@wildrydes/lambda-kit';
 import { createAggregateMinutesHandler } from './aggregate-minutes.handler';
 import { AggregateMinutes } from './aggregate-minutes.use-case';
 import type { AggregationServiceConfig } from './aggregation.config';
@@ -24,20 +22,18 @@ export interface AggregationContainerOverrides {
 }
 
 /** The one place that knows which adapter serves which port (see docs/adr/0004). */
-export function createAggregationContainer(config: AggregationServiceConfig, connection: AwsConnection = {}, overrides: AggregationContainerOverrides = {}): Container {
+export function createAggregationContainer(config: AggregationServiceConfig, untracedConnection: AwsConnection = {}, overrides: AggregationContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const t = AGGREGATION_TOKENS;
-  container.bind<HandlerTools>(t.Tools).toConstantValue({
-    logger: new Logger({ serviceName: 'wildrydes-aggregation' }),
-    metrics: new Metrics({ namespace: 'WildRydes', serviceName: 'wildrydes-aggregation' }),
-    clock: overrides.clock ?? Date.now,
-  });
+  const telemetry = serviceTelemetry('wildrydes-aggregation', process.env);
+  const connection = tracedConnection(untracedConnection, telemetry.tracer);
+  container.bind<HandlerTools>(t.Tools).toConstantValue({ logger: telemetry.logger, metrics: telemetry.metrics, clock: overrides.clock ?? Date.now });
   container.bind<SummaryStore>(t.SummaryStore).toDynamicValue(() =>
     overrides.summaryStore ?? new DynamoDbSummaryStore(createDynamoDbDocumentClient(connection), { tableName: config.summaryTable }));
   container.bind<SummaryPublisher>(t.SummaryPublisher).toDynamicValue(() =>
     overrides.summaryPublisher ?? new KinesisSummaryPublisher(new KinesisTelemetryStream(createKinesisClient(connection), config.summaryStream)));
-  container.bind(t.AggregateMinutesHandler).toDynamicValue((ctx) => createAggregateMinutesHandler({
+  container.bind(t.AggregateMinutesHandler).toDynamicValue((ctx) => lambdaHandler(telemetry, createAggregateMinutesHandler({
     ...ctx.get<HandlerTools>(t.Tools), aggregateMinutes: new AggregateMinutes(ctx.get(t.SummaryStore), ctx.get(t.SummaryPublisher), config),
-  }));
+  })));
   return container;
 }

@@ -1,11 +1,11 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Container } from 'inversify';
 import type { AwsConnection } from '@wildrydes/adapters/clients';
 import { createS3Client, S3ArchiveStore, S3Quarantine } from '@wildrydes/adapters/s3';
 import type { ArchiveStore, Quarantine } from '@wildrydes/domain';
-import type { HandlerTools } from '@wildrydes/lambda-kit';
+import { lambdaHandler, serviceTelemetry, tracedConnection, type HandlerTools } from '@wildrydes/lambda-kit';
 import type { ArchivalServiceConfig } from './archival.config';
 import { createArchiveAlertHandler } from './archive-alert.handler';
 import { ArchiveAlert } from './archive-alert.use-case';
@@ -31,22 +31,21 @@ export interface ArchivalContainerOverrides {
   readonly metrics?: Metrics;
 }
 
-export function createArchivalContainer(config: ArchivalServiceConfig, connection: AwsConnection = {}, overrides: ArchivalContainerOverrides = {}): Container {
+export function createArchivalContainer(config: ArchivalServiceConfig, untracedConnection: AwsConnection = {}, overrides: ArchivalContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const t = ARCHIVAL_TOKENS;
-  container.bind<HandlerTools>(t.Tools).toConstantValue({
-    logger: overrides.logger ?? new Logger({ serviceName: 'wildrydes-archival' }),
-    metrics: overrides.metrics ?? new Metrics({ namespace: 'WildRydes', serviceName: 'wildrydes-archival' }),
-    clock: overrides.clock ?? Date.now,
-  });
+  const made = serviceTelemetry('wildrydes-archival', process.env);
+  const telemetry = { ...made, logger: overrides.logger ?? made.logger, metrics: overrides.metrics ?? made.metrics };
+  const connection = tracedConnection(untracedConnection, telemetry.tracer);
+  container.bind<HandlerTools>(t.Tools).toConstantValue({ logger: telemetry.logger, metrics: telemetry.metrics, clock: overrides.clock ?? Date.now });
   container.bind<S3Client>(t.S3Client).toDynamicValue(() => createS3Client(connection));
   container.bind<ArchiveStore>(t.ArchiveStore).toDynamicValue((ctx) => overrides.archiveStore ?? new S3ArchiveStore(ctx.get(t.S3Client), config.dataBucket));
   container.bind<Quarantine>(t.Quarantine).toDynamicValue((ctx) => overrides.quarantine ?? new S3Quarantine(ctx.get(t.S3Client), config.dataBucket));
-  container.bind(t.ArchiveReadingsHandler).toDynamicValue((ctx) => createArchiveReadingsHandler({
+  container.bind(t.ArchiveReadingsHandler).toDynamicValue((ctx) => lambdaHandler(telemetry, createArchiveReadingsHandler({
     ...ctx.get<HandlerTools>(t.Tools), archiveReadings: new ArchiveReadings(ctx.get(t.ArchiveStore), ctx.get(t.Quarantine)),
-  }));
-  container.bind(t.ArchiveAlertHandler).toDynamicValue((ctx) => createArchiveAlertHandler({
+  })));
+  container.bind(t.ArchiveAlertHandler).toDynamicValue((ctx) => lambdaHandler(telemetry, createArchiveAlertHandler({
     ...ctx.get<HandlerTools>(t.Tools), archiveAlert: new ArchiveAlert(ctx.get(t.ArchiveStore), ctx.get(t.Quarantine)),
-  }));
+  })));
   return container;
 }

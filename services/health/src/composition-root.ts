@@ -1,12 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Container } from 'inversify';
 import type { AwsConnection } from '@wildrydes/adapters/clients';
 import { createDynamoDbDocumentClient, DynamoDbHealthStore } from '@wildrydes/adapters/dynamodb';
 import { createEventBridgeClient, EventBridgeAlertPublisher } from '@wildrydes/adapters/eventbridge';
 import { createKinesisClient, KinesisShardActivity } from '@wildrydes/adapters/kinesis';
 import type { AlertPublisher, HealthStore, ShardActivity } from '@wildrydes/domain';
-import type { HandlerTools } from '@wildrydes/lambda-kit';
+import { lambdaHandler, serviceTelemetry, tracedConnection, type HandlerTools } from '@wildrydes/lambda-kit';
 import { createDetectSilenceHandler } from './detect-silence.handler';
 import { DetectSilence } from './detect-silence.use-case';
 import type { HealthServiceConfig } from './health.config';
@@ -32,14 +30,12 @@ export interface HealthContainerOverrides {
 }
 
 /** Binds the health service for one connection (AWS by default); a client is made only when a port bound to it is resolved. */
-export function createHealthContainer(config: HealthServiceConfig, connection: AwsConnection = {}, overrides: HealthContainerOverrides = {}): Container {
+export function createHealthContainer(config: HealthServiceConfig, untracedConnection: AwsConnection = {}, overrides: HealthContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const t = HEALTH_TOKENS;
-  container.bind<HandlerTools>(t.Tools).toConstantValue({
-    logger: new Logger({ serviceName: 'wildrydes-health' }),
-    metrics: new Metrics({ namespace: 'WildRydes', serviceName: 'wildrydes-health' }),
-    clock: overrides.clock ?? Date.now,
-  });
+  const telemetry = serviceTelemetry('wildrydes-health', process.env);
+  const connection = tracedConnection(untracedConnection, telemetry.tracer);
+  container.bind<HandlerTools>(t.Tools).toConstantValue({ logger: telemetry.logger, metrics: telemetry.metrics, clock: overrides.clock ?? Date.now });
   container.bind<HealthStore>(t.HealthStore).toDynamicValue(() =>
     overrides.healthStore ?? new DynamoDbHealthStore(createDynamoDbDocumentClient(connection), { tableName: config.healthTable }));
   container.bind<AlertPublisher>(t.AlertPublisher).toDynamicValue(() =>
@@ -47,11 +43,11 @@ export function createHealthContainer(config: HealthServiceConfig, connection: A
   // Only the silence scan reads the stream (to tell an idle shard from one whose handler is behind).
   container.bind<ShardActivity>(t.ShardActivity).toDynamicValue(() =>
     overrides.shardActivity ?? new KinesisShardActivity(createKinesisClient(connection), { streamName: config.telemetryStream }));
-  container.bind(t.TrackHealthHandler).toDynamicValue((ctx) => createTrackHealthHandler({
+  container.bind(t.TrackHealthHandler).toDynamicValue((ctx) => lambdaHandler(telemetry, createTrackHealthHandler({
     ...ctx.get<HandlerTools>(t.Tools), trackHealth: new TrackHealth(ctx.get(t.HealthStore), ctx.get(t.AlertPublisher), config),
-  }));
-  container.bind(t.DetectSilenceHandler).toDynamicValue((ctx) => createDetectSilenceHandler({
+  })));
+  container.bind(t.DetectSilenceHandler).toDynamicValue((ctx) => lambdaHandler(telemetry, createDetectSilenceHandler({
     ...ctx.get<HandlerTools>(t.Tools), detectSilence: new DetectSilence(ctx.get(t.HealthStore), ctx.get(t.AlertPublisher), ctx.get(t.ShardActivity), config),
-  }));
+  })));
   return container;
 }

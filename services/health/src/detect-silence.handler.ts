@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
+import { recordAlertsByKind } from './alerts-by-kind.metric';
 import type { DetectSilence } from './detect-silence.use-case';
 
 export interface DetectSilenceHandlerDependencies {
@@ -16,6 +17,7 @@ export function createDetectSilenceHandler(deps: DetectSilenceHandlerDependencie
     try {
       const { alerts, conflicts, busyShards, unansweredShards } = await deps.detectSilence.execute(deps.clock());
       deps.metrics.addMetric('UnicornsSilenced', MetricUnit.Count, alerts.length);
+      recordAlertsByKind(deps.metrics, alerts);
       if (conflicts.length > 0) deps.logger.info('unicorns changed during the scan; judged again next time', { unicorns: [...conflicts] });
       if (busyShards.length > 0) deps.logger.info('shards not saved lately still receive records: their handler is behind, not idle', { shards: [...busyShards] });
       if (unansweredShards.length > 0) deps.logger.warn('the stream could not say whether these shards are idle; judged next time', { shards: [...unansweredShards] });

@@ -1,4 +1,5 @@
 import { kinesisBatchHandler, type HandlerTools } from '@wildrydes/lambda-kit';
+import { recordAlertsByKind } from './alerts-by-kind.metric';
 import type { TrackHealth } from './track-health.use-case';
 
 /**
@@ -12,6 +13,7 @@ export function createTrackHealthHandler(deps: HandlerTools & { readonly trackHe
     for (const { reading, arrivedAt } of readings) arrivals.set(reading.name, Math.max(arrivedAt, arrivals.get(reading.name) ?? -Infinity));
     const result = await deps.trackHealth.execute({ shardId, readings: readings.map((r) => r.reading), now: deps.clock(), arrivals });
     const failed = new Set(result.failedUnicorns);
+    recordAlertsByKind(deps.metrics, result.alerts);
     if (failed.size > 0) deps.logger.warn('unicorns not applied; their records will be redelivered', { unicorns: [...failed] });
     return {
       counts: { ReadingsApplied: readings.length, AlertsPublished: result.alerts.length, HealthWrites: result.written, LastSeenSaves: result.lastSeenSaved },

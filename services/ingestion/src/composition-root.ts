@@ -1,11 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Container } from 'inversify';
 import type { AwsConnection } from '@wildrydes/adapters/clients';
 import { createDynamoDbDocumentClient, DynamoDbImportedSummaryStore } from '@wildrydes/adapters/dynamodb';
 import { createKinesisClient, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import { createS3Client, S3ImportReportStore, S3Quarantine, S3UploadedFileSource } from '@wildrydes/adapters/s3';
+import { lambdaHandler, serviceTelemetry, tracedConnection } from '@wildrydes/lambda-kit';
 import type { ImportedSummaryStore, ImportReportStore, Quarantine, TelemetryStream, UploadedFileSource } from '@wildrydes/domain';
 import { AcceptTelemetry } from './accept-telemetry.use-case';
 import { ImportTelemetryFile } from './import-telemetry-file.use-case';
@@ -38,12 +37,14 @@ export interface IngestionContainerOverrides {
   readonly clock?: () => number;
 }
 
-export function createIngestionContainer(config: IngestionServiceConfig, connection: AwsConnection = {}, overrides: IngestionContainerOverrides = {}): Container {
+export function createIngestionContainer(config: IngestionServiceConfig, untracedConnection: AwsConnection = {}, overrides: IngestionContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const t = INGESTION_TOKENS;
+  const telemetry = serviceTelemetry('wildrydes-ingestion', process.env);
+  const connection = tracedConnection(untracedConnection, telemetry.tracer);
   container.bind(t.Clock).toConstantValue(overrides.clock ?? Date.now);
-  container.bind(t.Logger).toDynamicValue(() => new Logger({ serviceName: 'wildrydes-ingestion' }));
-  container.bind(t.Metrics).toDynamicValue(() => new Metrics({ namespace: 'WildRydes', serviceName: 'wildrydes-ingestion' }));
+  container.bind(t.Logger).toConstantValue(telemetry.logger);
+  container.bind(t.Metrics).toConstantValue(telemetry.metrics);
   container.bind<S3Client>(t.S3Client).toDynamicValue(() => createS3Client(connection));
   container.bind<TelemetryStream>(t.TelemetryStream).toDynamicValue(() =>
     overrides.telemetryStream ?? new KinesisTelemetryStream(createKinesisClient(connection), config.telemetryStream));
@@ -53,16 +54,16 @@ export function createIngestionContainer(config: IngestionServiceConfig, connect
   container.bind<UploadedFileSource>(t.UploadedFileSource).toDynamicValue((ctx) => overrides.uploadedFileSource ?? new S3UploadedFileSource(ctx.get(t.S3Client)));
   container.bind<ImportReportStore>(t.ImportReportStore).toDynamicValue((ctx) =>
     overrides.importReportStore ?? new S3ImportReportStore(ctx.get(t.S3Client), config.dataBucket));
-  container.bind(t.ImportUploadHandler).toDynamicValue((ctx) => createImportUploadHandler({
+  container.bind(t.ImportUploadHandler).toDynamicValue((ctx) => lambdaHandler(telemetry, createImportUploadHandler({
     importTelemetryFile: new ImportTelemetryFile(
       ctx.get(t.UploadedFileSource), ctx.get(t.TelemetryStream), ctx.get(t.ImportedSummaryStore), ctx.get(t.Quarantine), ctx.get(t.ImportReportStore),
       { chunkLines: config.importChunkLines, clock: ctx.get(t.Clock) },
     ),
     logger: ctx.get(t.Logger), metrics: ctx.get(t.Metrics),
-  }));
-  container.bind(t.PostTelemetryHandler).toDynamicValue((ctx) => createPostTelemetryHandler({
+  })));
+  container.bind(t.PostTelemetryHandler).toDynamicValue((ctx) => lambdaHandler(telemetry, createPostTelemetryHandler({
     acceptTelemetry: new AcceptTelemetry(ctx.get(t.TelemetryStream), ctx.get(t.Quarantine)),
     maxBodyBytes: config.maxHttpBodyBytes, logger: ctx.get(t.Logger), metrics: ctx.get(t.Metrics),
-  }));
+  })));
   return container;
 }

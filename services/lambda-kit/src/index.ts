@@ -1,4 +1,5 @@
 export * from './kinesis-event-readings';
-export { kinesisBatchHandler, type BatchOutcome, type HandlerTools } from './kinesis-batch-handler';
+export { batchKeys, kinesisBatchHandler, type BatchOutcome, type HandlerTools } from './kinesis-batch-handler';
+export * from './lambda-telemetry';
 export * from './kinesis-window-handler';
 export * from './service-settings';

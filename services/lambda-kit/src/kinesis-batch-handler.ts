@@ -38,6 +38,9 @@ export async function runKinesisBatch<Outcome extends BatchOutcome>(
   process: (decoded: DecodedKinesisEvent) => Promise<Outcome>,
 ): Promise<Outcome> {
   const decoded = decodeKinesisEvent(event, tools.clock());
+  // Every line logged for this batch names it, so a log line, a trace and a failure-queue entry (which gives the
+  // shard and sequence numbers) can be matched.
+  tools.logger.appendKeys({ batch: batchKeys(decoded, event) });
   try {
     const outcome = await process(decoded);
     tools.metrics.addMetric('RecordsRejected', MetricUnit.Count, decoded.quarantined.length);
@@ -47,6 +50,19 @@ export async function runKinesisBatch<Outcome extends BatchOutcome>(
     tools.logger.error('batch failed; the mapping will retry it', error as Error);
     throw error;
   } finally {
+    tools.logger.removeKeys(['batch']);
     tools.metrics.publishStoredMetrics();
   }
+}
+
+/** The shard and the first and last sequence numbers of a batch: what identifies it in Kinesis and in the failure queue. */
+export function batchKeys(decoded: DecodedKinesisEvent, event: KinesisStreamEvent): Record<string, string | number> {
+  const first = decoded.sequenceNumbers[0];
+  const last = decoded.sequenceNumbers[decoded.sequenceNumbers.length - 1];
+  return {
+    shardId: decoded.shardId,
+    records: event.Records.length,
+    ...(first === undefined ? {} : { firstSequenceNumber: first }),
+    ...(last === undefined ? {} : { lastSequenceNumber: last }),
+  };
 }

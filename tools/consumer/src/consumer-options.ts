@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { compileEventPattern, InvalidEventPatternError } from '@wildrydes/adapters/eventbridge';
 import { type ReadFrom } from '@wildrydes/adapters/kinesis';
 import { RESOURCE_NAMES, UNICORN_ALERT } from '@wildrydes/domain';
-import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, wholeNumberArgument, UsageError } from '@wildrydes/cli-support';
+import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, stagedOptionValue, stageOption, wholeNumberArgument, UsageError } from '@wildrydes/cli-support';
 
 export interface ConsumerOptions {
   readonly stream: string;
@@ -69,6 +69,7 @@ export function buildConsumerCommand(): Command {
     .addOption(new Option('--pattern <json>', 'EventBridge event pattern narrowing the alerts, e.g. \'{"detail":{"severity":["critical"]}}\''))
     .addOption(new Option('--bus <name>', 'event bus of the alerts').default(RESOURCE_NAMES.eventBus))
     .addOption(new Option('--queue-url <url>', 'SQS queue subscribed to the alerts on AWS (default: WILDRYDES_ALERT_QUEUE_URL)'))
+    .addOption(stageOption(['local', 'endpointsFile', 'endpoint']))
     .addHelpText(
       'after',
       `
@@ -101,7 +102,7 @@ export function parseConsumerCommandLine(argv: readonly string[], io: { writeOut
   return {
     kind: 'run',
     options: {
-      stream: raw.stream,
+      stream: stagedOptionValue(command, 'stream', ['telemetryStream', 'summaryStream']),
       region: raw.region ?? defaultRegion(),
       from,
       compact: raw.compact,
@@ -111,7 +112,7 @@ export function parseConsumerCommandLine(argv: readonly string[], io: { writeOut
       endpoint: raw.endpoint,
       endpointsFile: raw.endpointsFile,
       alertPattern: raw.alerts ? alertPattern(raw.pattern) : undefined,
-      bus: raw.bus,
+      bus: stagedOptionValue(command, 'bus', ['eventBus']),
       queueUrl: raw.queueUrl ?? process.env['WILDRYDES_ALERT_QUEUE_URL'],
     },
   };

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RESOURCE_NAMES, type FleetScenarios, type ProducerFormat } from '@wildrydes/domain';
-import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, wholeNumberArgument, UsageError } from '@wildrydes/cli-support';
+import { defaultRegion, parseCommandLine, durationArgument, httpUrlArgument, stagedOptionValue, stageOption, wholeNumberArgument, UsageError } from '@wildrydes/cli-support';
 
 export type ScenarioName = 'decline' | 'silent' | 'late' | 'duplicate';
 
@@ -66,6 +66,7 @@ export function buildProducerCommand(): Command {
     .addOption(new Option('--endpoint <url>', 'Kinesis endpoint URL').argParser(httpUrlArgument).conflicts(['local', 'endpointsFile']))
     .addOption(new Option('--endpoints-file <path>', 'local endpoints file to use instead of .wildrydes/local.json').conflicts('local'))
     .addOption(new Option('--dry-run', 'print the records instead of sending them').default(false))
+    .addOption(stageOption(['local', 'endpointsFile', 'endpoint']))
     .addHelpText(
       'after',
       `
@@ -99,7 +100,7 @@ export function parseProducerCommandLine(argv: readonly string[], io: { writeOut
     kind: 'run',
     options: {
       name: raw.name,
-      stream: raw.stream,
+      stream: stagedOptionValue(command, 'stream', ['telemetryStream']),
       region: raw.region ?? defaultRegion(),
       msgs: raw.msgs,
       error: raw.error === 'yes',

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { RESOURCE_NAMES, WORKSHOP_QUERIES, type WorkshopQueryName } from '@wildrydes/domain';
-import { parseCommandLine, durationArgument, httpUrlArgument, UsageError } from '@wildrydes/cli-support';
+import { parseCommandLine, durationArgument, httpUrlArgument, stagedOptionValue, stageOption, UsageError } from '@wildrydes/cli-support';
 import type { OutputFormat } from './result-format';
 
 export type EngineChoice =
@@ -55,6 +55,7 @@ export function buildQueryCommand(): Command {
     .addOption(new Option('--region <region>', 'AWS region for Athena (default: the SDK\'s)'))
     .addOption(new Option('--endpoint <url>', 'Athena endpoint URL (default: AWS\'s)').argParser(httpUrlArgument).conflicts(['local', 'endpointsFile', 'archiveDir']))
     .addOption(new Option('--timeout <time>', 'Athena: stop the query after this long').argParser(durationArgument).default(300_000, '5m'))
+    .addOption(stageOption(['local', 'endpointsFile', 'archiveDir']))
     .addHelpText(
       'after',
       `
@@ -98,8 +99,8 @@ export function parseQueryCommandLine(argv: readonly string[], io: { writeOut(s:
         ? { kind: 'local', endpointsFile: raw.endpointsFile }
         : {
             kind: 'athena',
-            workgroup: raw.workgroup,
-            database: raw.database,
+            workgroup: stagedOptionValue(command, 'workgroup', ['athenaWorkgroup']),
+            database: stagedOptionValue(command, 'database', ['athenaDatabase']),
             outputLocation: raw.outputLocation,
             region: raw.region,
             endpoint: raw.endpoint,
