@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KinesisStreamReader, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
-import { defaultEndpointsFilePath } from '@wildrydes/local-aws';
+import { allowedOriginsFromEnv, defaultEndpointsFilePath } from '@wildrydes/local-aws';
 import { runMain } from '@wildrydes/cli-support';
 import { FleetSimulation, RESOURCE_NAMES, type UnicornAlert } from '@wildrydes/domain';
 import { parseStartCommandLine } from './local-options';
@@ -33,6 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const stack = await startLocalStack({
     writeEndpointsFile: true,
     telemetryShards: options.shards,
+    allowedOrigins: allowedOriginsFromEnv(process.env),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     onAlert: (alert) => {
       alerts++;

@@ -95,3 +95,10 @@ function refuse(request: IncomingMessage, response: ServerResponse, reason: stri
   response.writeHead(403, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
   request.resume();
 }
+
+/** The variable that adds web origins to the allowed list (comma-separated), e.g. the dashboard's. */
+export const ALLOWED_ORIGINS_ENV_VAR = 'WILDRYDES_ALLOWED_ORIGINS';
+
+/** Origins named in WILDRYDES_ALLOWED_ORIGINS (comma-separated; blank entries ignored). */
+export const allowedOriginsFromEnv = (env: Readonly<Record<string, string | undefined>>): string[] =>
+  (env[ALLOWED_ORIGINS_ENV_VAR] ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
