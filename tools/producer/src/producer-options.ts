@@ -24,6 +24,8 @@ export interface ProducerOptions {
   readonly endpoint: string | undefined;
   readonly endpointsFile: string | undefined;
   readonly dryRun: boolean;
+  /** How long Kinesis may stay unreachable mid-run before the producer gives up (it retries until then). */
+  readonly outageLimitMs: number;
 }
 
 export type ParsedCommandLine = { readonly kind: 'run'; readonly options: ProducerOptions } | { readonly kind: 'exit'; readonly code: number };
@@ -66,6 +68,7 @@ export function buildProducerCommand(): Command {
     .addOption(new Option('--endpoint <url>', 'Kinesis endpoint URL').argParser(httpUrlArgument).conflicts(['local', 'endpointsFile']))
     .addOption(new Option('--endpoints-file <path>', 'local endpoints file to use instead of .wildrydes/local.json').conflicts('local'))
     .addOption(new Option('--dry-run', 'print the records instead of sending them').default(false))
+    .addOption(new Option('--outage-limit <time>', 'keep retrying an unreachable stream this long before giving up, e.g. 30s, 5m').argParser(durationArgument).default(300_000, '5m'))
     .addHelpText(
       'after',
       `
@@ -91,7 +94,7 @@ export function parseProducerCommandLine(argv: readonly string[], io: { writeOut
   const raw = command.opts<{
     name: string; stream: string; region?: string; msgs?: number; error: 'yes' | 'no'; fleet?: number; rate: number;
     duration?: number; seed?: number; scenario: string[]; pack: number; format: ProducerFormat; local: boolean;
-    endpoint?: string; endpointsFile?: string; dryRun: boolean;
+    endpoint?: string; endpointsFile?: string; dryRun: boolean; outageLimit: number;
   }>();
   if (command.args.length > 0) throw new UsageError(`unexpected argument "${command.args[0]}"`);
   if (raw.name.trim() === '') throw new UsageError('--name must not be empty');
@@ -114,6 +117,7 @@ export function parseProducerCommandLine(argv: readonly string[], io: { writeOut
       endpoint: raw.endpoint,
       endpointsFile: raw.endpointsFile,
       dryRun: raw.dryRun,
+      outageLimitMs: raw.outageLimit,
     },
   };
 }
