@@ -38,10 +38,10 @@ export async function startIngestionHttpServer(handler: HttpHandler, options: In
     });
     req.on('end', () => {
       const headers = { ...(req.headers as Record<string, string | undefined>), 'content-length': String(size) };
-      const event = toApiGatewayEvent({
-        method: req.method ?? 'GET', path: req.url ?? '/', headers,
-        body: Buffer.concat(chunks), requestId: `local-${Date.now()}-${++counter}`,
-      });
+      const requestId = `local-${Date.now()}-${++counter}`;
+      const event = toApiGatewayEvent({ method: req.method ?? 'GET', path: req.url ?? '/', headers, body: Buffer.concat(chunks), requestId });
+      // As API Gateway does: the request id (the quarantine's `http:<id>`) comes back in a header.
+      res.setHeader('apigw-requestid', requestId);
       handler(event).then(
         (result) => {
           res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string> | undefined).end(result.body ?? '');
