@@ -221,7 +221,6 @@ async function checkGzip(bytes: AsyncIterable<Uint8Array>): Promise<string | und
     }
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     for await (const _ of gunzipChunks(counted())) { /* decompressed and dropped: only whether it ends well matters */ }
     return undefined;
   } catch (error) {
