@@ -31,8 +31,8 @@ export const STREAM_REFUSED = 'STREAM_REFUSED';
 export const REPORTED_LINE_ERRORS = 100;
 /** Records per PutRecords call while a body is read (the adapter splits further by bytes). */
 const STREAM_CHUNK = 500;
-/** Rejections per quarantine object: a body of half a million bad lines is kept in parts, never held whole. */
-export const HTTP_QUARANTINE_PART_SIZE = 10_000;
+/** Rejections per quarantine object: a body of half a million bad lines is kept in parts of 2,000, never held whole. */
+export const HTTP_QUARANTINE_PART_SIZE = 2_000;
 /** How much of a refused body the quarantine keeps (all of it when smaller). */
 export const REFUSED_BODY_KEPT_BYTES = 64 * 1024;
 
@@ -62,7 +62,7 @@ export interface AcceptTelemetryResult {
  * numbers and reasons. A body that is one JSON object spread over several lines is one reading.
  *
  * Work and memory per request are bounded whatever the body holds: lines are read one at a time, readings go out
- * 500 at a time, rejections are kept in parts of 10,000, and the answer lists only the first 100 errors.
+ * 500 at a time, rejections are kept in parts of 2,000, and the answer lists only the first 100 errors.
  */
 export class AcceptTelemetry {
   constructor(
