@@ -1,4 +1,4 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -71,5 +71,20 @@ describe('S3ImportReportStore', () => {
 
     // Assess
     await expect(saving).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+
+  it('loads a report with one GetObject, and undefined for NoSuchKey', async () => {
+    // Prepare
+    s3.on(GetObjectCommand, { Key: 'reports/fleet.ndjson.json' }).resolves({ Body: { transformToString: async () => JSON.stringify(REPORT, null, 2) } as never });
+    s3.on(GetObjectCommand, { Key: 'reports/none.json' }).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
+
+    // Act
+    const found = await store.load('reports/fleet.ndjson.json');
+    const none = await store.load('reports/none.json');
+
+    // Assess
+    expect(found).toEqual(REPORT);
+    expect(none).toBeUndefined();
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'wildrydes-data', Key: 'reports/fleet.ndjson.json' });
   });
 });

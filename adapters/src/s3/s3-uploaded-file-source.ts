@@ -20,11 +20,15 @@ export class S3UploadedFileSource implements UploadedFileSource {
       throw error;
     }
     const gzipped = key.endsWith('.gz') || output.ContentEncoding === 'gzip';
+    const version = {
+      ...(output.ETag === undefined ? {} : { eTag: output.ETag.replace(/"/g, '') }),
+      ...(output.ContentLength === undefined ? {} : { size: output.ContentLength }),
+    };
     const body = output.Body as unknown;
-    if (body === undefined || body === null) return { bytes: NO_BYTES, gzipped };
+    if (body === undefined || body === null) return { bytes: NO_BYTES, gzipped, ...version };
     if (typeof (body as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] !== 'function') {
       throw new TypeError(`GetObject s3://${bucket}/${key}: the body is not a Node stream`);
     }
-    return { bytes: body as AsyncIterable<Uint8Array>, gzipped };
+    return { bytes: body as AsyncIterable<Uint8Array>, gzipped, ...version };
   }
 }

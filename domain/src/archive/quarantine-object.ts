@@ -11,6 +11,10 @@ export interface QuarantineLine {
   readonly code: RejectionCode;
   readonly reason: string;
   readonly raw: string;
+  /** Present when raw is base64 (bytes that are not text). */
+  readonly rawEncoding?: 'base64';
+  /** Present when raw holds only the first part of what was refused: its whole size in bytes. */
+  readonly rawBytes?: number;
 }
 
 /**
@@ -28,6 +32,8 @@ export function quarantineObject(record: QuarantinedRecord): { key: string; line
       code: rejection.code,
       reason: rejection.reason,
       raw: rejection.raw,
+      ...(rejection.rawEncoding === undefined ? {} : { rawEncoding: rejection.rawEncoding }),
+      ...(rejection.rawBytes === undefined ? {} : { rawBytes: rejection.rawBytes }),
     })),
   };
 }

@@ -18,8 +18,23 @@ export interface ImportReport {
   readonly key: string;
   /** The S3 event time (ISO 8601): the `now` readings are judged against, and the quarantine's receivedAt. */
   readonly eventTime: string;
-  /** `failed` when the stream refused entries: the import throws and S3/Lambda runs it again. */
-  readonly status: 'imported' | 'failed';
+  /**
+   * `imported`: done. `rejected`: the file as a whole is unusable (e.g. not gzip, truncated): nothing was sent, its
+   * bytes are in the quarantine with `fileRejection`'s reason, and it is not retried. `in-progress`: the durable
+   * progress of an import under way (`chunksSent`), so a retry after a crash resumes instead of resending.
+   * `failed`: the stream refused entries; the import throws and S3/Lambda runs it again, resuming.
+   */
+  readonly status: 'imported' | 'rejected' | 'in-progress' | 'failed';
+  /** The object version imported (its ETag, no quotes): a report marks that version as imported, per key. */
+  readonly eTag?: string;
+  /** Lines per chunk the import was sent in; progress is counted in these chunks. */
+  readonly chunkLines?: number;
+  /** Chunks whose readings and summaries were all taken (in order from the first). */
+  readonly chunksSent?: number;
+  /** Lines of the chunk after `chunksSent` that still have to be sent (the others of that chunk were taken). */
+  readonly retryLines?: readonly number[];
+  /** Why the file as a whole was refused, when status is `rejected`. */
+  readonly fileRejection?: { readonly code: RejectionCode; readonly reason: string };
   readonly linesRead: number;
   readonly blankLines: number;
   readonly readingsSent: number;

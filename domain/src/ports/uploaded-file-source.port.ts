@@ -2,6 +2,10 @@
 export interface UploadedFile {
   readonly bytes: AsyncIterable<Uint8Array>;
   readonly gzipped: boolean;
+  /** The version read (the object's ETag without quotes), when the source knows it. */
+  readonly eTag?: string;
+  /** The object's size in bytes, when the source knows it. */
+  readonly size?: number;
 }
 
 /** Opens uploaded objects for reading; a file of any size is streamed, never held whole in memory. */

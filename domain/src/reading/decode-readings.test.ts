@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeLine, decodeRecord, decodeText } from './decode-readings';
 import { DEFAULT_READING_LIMITS } from './reading-limits';
-import { REJECTION_CODES, type Rejection, type RejectionCode } from './rejection';
+import { REJECTION_CODES, WHOLE_BODY_REJECTION_CODES, type Rejection, type RejectionCode } from './rejection';
 import { toWorkshopRecord, type Reading } from './reading';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -142,8 +142,26 @@ describe('every rejection has a stable code and a reason', () => {
     expect(decodeLine(line(), 7, { now: NOW, limits })).toMatchObject({ code: 'NAME_TOO_LONG', line: 7 });
   });
 
+  describe('one byte-order-mark rule for every door', () => {
+    const bom = '\ufeff';
+    it('drops one BOM at the start of a record, whether given as bytes or text', () => {
+      expect(decodeRecord(bytes(bom + line()), { now: NOW }).rejections).toEqual([]);
+      expect(decodeText(bom + line(), { now: NOW }).readings).toHaveLength(1);
+    });
+    it('refuses a BOM anywhere else as part of its line', () => {
+      const { readings, rejections } = decodeText(`${line()}\n${bom}${line({ Name: 'Bucephalus' })}`, { now: NOW });
+      expect(readings).toHaveLength(1);
+      expect(rejections.map((r) => [r.code, r.line])).toEqual([['INVALID_JSON', 2]]);
+      expect(decodeRecord(bytes(bom + bom + line()), { now: NOW }).rejections.map((r) => r.code)).toEqual(['INVALID_JSON']);
+    });
+    it('says the same through decodeRecord and decodeText', () => {
+      const text = bom + line();
+      expect(decodeRecord(bytes(text), { now: NOW })).toEqual(decodeText(text, { now: NOW }));
+    });
+  });
+
   it('covers every declared code in this table or the tests above', () => {
-    const tested = new Set<string>([...cases.map(([code]) => code), 'RECORD_TOO_LARGE', 'INVALID_UTF8']);
+    const tested = new Set<string>([...cases.map(([code]) => code), 'RECORD_TOO_LARGE', 'INVALID_UTF8', ...WHOLE_BODY_REJECTION_CODES]);
     expect(REJECTION_CODES.filter((c) => !tested.has(c))).toEqual([]);
   });
 

@@ -15,7 +15,8 @@ export interface DecodeOptions {
 }
 
 // Fatal: a record that is not UTF-8 is rejected rather than silently mangled (the workshop decoded ASCII).
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte-order mark in the text, so the one rule below (withoutByteOrderMark) decides for every door.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossyUtf8 = new TextDecoder('utf-8');
 
 // C0 and C1 controls, and unpaired surrogates (they cannot be stored as UTF-8 by DynamoDB or S3).
@@ -44,9 +45,17 @@ export function decodeRecord(data: Uint8Array, options: DecodeOptions, into: Dec
   return decodeText(text, options, into);
 }
 
-/** Decodes text holding one or more newline-delimited readings. */
-export function decodeText(text: string, options: DecodeOptions, into: DecodedRecord = { readings: [], rejections: [] }): DecodedRecord {
+/**
+ * The one byte-order-mark rule for every door (Kinesis records, HTTP bodies, uploaded files): a single UTF-8 BOM
+ * at the very start of a record, body or file is dropped (Windows tools write one; it is not data); a BOM
+ * anywhere else is part of its line, which is then not JSON and is refused as INVALID_JSON.
+ */
+export const withoutByteOrderMark = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
+/** Decodes text holding one or more newline-delimited readings (a leading BOM dropped, see withoutByteOrderMark). */
+export function decodeText(record: string, options: DecodeOptions, into: DecodedRecord = { readings: [], rejections: [] }): DecodedRecord {
   const { readings, rejections } = into;
+  const text = withoutByteOrderMark(record);
   let start = 0;
   let lineNumber = 0;
   let sawContent = false;

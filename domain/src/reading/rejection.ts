@@ -21,7 +21,15 @@ export const REJECTION_CODES = [
   'INVALID_TIMESTAMP',
   'TIMESTAMP_IN_FUTURE',
   'TIMESTAMP_TOO_OLD',
+  // Whole bodies and files, refused at a door before any line is read (HTTP, uploads).
+  'BODY_TOO_LARGE',
+  'UNSUPPORTED_CONTENT_TYPE',
+  'UNSUPPORTED_CONTENT_ENCODING',
+  'INVALID_GZIP',
 ] as const;
+
+/** Codes a door gives a whole body or file; the reading decoder never does. */
+export const WHOLE_BODY_REJECTION_CODES: readonly RejectionCode[] = ['BODY_TOO_LARGE', 'UNSUPPORTED_CONTENT_TYPE', 'UNSUPPORTED_CONTENT_ENCODING', 'INVALID_GZIP'];
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
@@ -33,4 +41,8 @@ export interface Rejection {
   readonly line: number;
   /** The rejected text as received (the whole record when line is 0), kept for the quarantine. */
   readonly raw: string;
+  /** `base64` when raw holds bytes that are not text (a whole file refused, e.g. a corrupt gzip). */
+  readonly rawEncoding?: 'base64';
+  /** The size in bytes of what was refused, when raw holds only its first part. */
+  readonly rawBytes?: number;
 }

@@ -15,14 +15,14 @@ describe('AcceptTelemetry', () => {
   it('puts one reading as sent, with a line break', async () => {
     const { stream, accept } = setup();
     const result = await accept.execute({ requestId: 'r1', receivedAt: RECEIVED_AT, text: readingLine('Shadowfax', READINGS_START) });
-    expect(result).toEqual({ accepted: 1, rejected: 0, refused: 0, results: [{ line: 1, status: 'accepted' }] });
+    expect(result).toEqual({ accepted: 1, rejected: 0, refused: 0, rejectedByCode: {}, errors: [], errorsOmitted: 0 });
     expect(stream.records().map((r) => [r.partitionKey, decoder.decode(r.data)])).toEqual([['Shadowfax', readingLine('Shadowfax', READINGS_START) + '\n']]);
   });
 
   it('takes one reading spread over several lines (pretty-printed JSON) as one line', async () => {
     const { stream, accept } = setup();
     const pretty = JSON.stringify(JSON.parse(readingLine('Shadowfax', READINGS_START)), null, 2);
-    expect((await accept.execute({ requestId: 'r2', receivedAt: RECEIVED_AT, text: pretty })).results).toEqual([{ line: 1, status: 'accepted' }]);
+    expect(await accept.execute({ requestId: 'r2', receivedAt: RECEIVED_AT, text: pretty })).toMatchObject({ accepted: 1, rejected: 0 });
     expect(decoder.decode(stream.records()[0]?.data)).toBe(readingLine('Shadowfax', READINGS_START) + '\n');
   });
 
@@ -30,10 +30,9 @@ describe('AcceptTelemetry', () => {
     const { stream, quarantine, accept } = setup();
     const text = ndjson([readingLine('Shadowfax', READINGS_START), '', '{"Name":"x"}', readingLine('Rocinante', READINGS_START + 600_000)], '\r\n');
     const result = await accept.execute({ requestId: 'req-3', receivedAt: RECEIVED_AT, text });
-    expect(result.results).toEqual([
-      { line: 1, status: 'accepted' },
-      { line: 3, status: 'rejected', code: 'MISSING_FIELD', reason: 'StatusTime is missing' },
-      { line: 4, status: 'rejected', code: 'TIMESTAMP_IN_FUTURE', reason: expect.stringMatching(/ahead of now/) as unknown as string },
+    expect(result.errors).toEqual([
+      { line: 3, code: 'MISSING_FIELD', reason: 'StatusTime is missing' },
+      { line: 4, code: 'TIMESTAMP_IN_FUTURE', reason: expect.stringMatching(/ahead of now/) as unknown as string },
     ]);
     expect([result.accepted, result.rejected]).toEqual([1, 2]);
     expect(stream.records()).toHaveLength(1);
@@ -46,7 +45,23 @@ describe('AcceptTelemetry', () => {
     const { quarantine, accept } = setup(stream);
     const result = await accept.execute({ requestId: 'r4', receivedAt: RECEIVED_AT, text: ndjson([readingLine('Shadowfax', READINGS_START), readingLine('Rocinante', READINGS_START)]) });
     expect(result).toMatchObject({ accepted: 1, rejected: 1, refused: 1 });
-    expect(result.results[1]).toMatchObject({ line: 2, status: 'rejected', code: STREAM_REFUSED });
+    expect(result.errors).toMatchObject([{ line: 2, code: STREAM_REFUSED }]);
     expect(quarantine.rejectionCount()).toBe(0);
+  });
+
+  it('takes a body with a byte-order mark as the Kinesis door does (one rule, in the domain)', async () => {
+    const { stream, accept } = setup();
+    const result = await accept.execute({ requestId: 'bom', receivedAt: RECEIVED_AT, text: '\ufeff' + readingLine('Shadowfax', READINGS_START) });
+    expect(result).toMatchObject({ accepted: 1, rejected: 0 });
+    expect(decoder.decode(stream.records()[0]?.data)).toBe(readingLine('Shadowfax', READINGS_START) + '\n');
+  });
+
+  it('lists the first 100 errors by line even when refused lines are known only after later bad lines', async () => {
+    const stream = new InMemoryTelemetryStream({ failureMode: (r) => (r.partitionKey === 'Rocinante' ? { errorCode: 'InternalFailure' } : undefined), maxRetries: 0 });
+    const { accept } = setup(stream);
+    const text = ndjson([readingLine('Rocinante', READINGS_START), ...Array.from({ length: 150 }, () => 'nope')]);
+    const result = await accept.execute({ requestId: 'r5', receivedAt: RECEIVED_AT, text });
+    expect(result.errors.map((e) => e.line)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(result).toMatchObject({ rejected: 151, refused: 1, errorsOmitted: 51, rejectedByCode: { INVALID_JSON: 150, STREAM_REFUSED: 1 } });
   });
 });

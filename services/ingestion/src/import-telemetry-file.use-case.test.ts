@@ -4,7 +4,7 @@ import { archiveObjectKey, type RejectionCode } from '@wildrydes/domain';
 import { InMemoryImportReportStore } from '@wildrydes/test-kit';
 import { InMemoryImportedSummaryStore } from '@wildrydes/test-kit';
 import { InMemoryUploadedFileSource, type UploadedBody } from '@wildrydes/test-kit';
-import { ImportTelemetryFile, StreamEntriesRefusedError, importReportKey, isUploadKey, type ImportTelemetryFileOptions } from './import-telemetry-file.use-case';
+import { ImportTelemetryFile, REFUSED_FILE_KEPT_BYTES, StreamEntriesRefusedError, importReportKey, isUploadKey, type ImportTelemetryFileOptions } from './import-telemetry-file.use-case';
 import { gzipped, ndjson, READINGS_START, readingLine, readingLines, shadowfaxSummaryLines } from '@wildrydes/test-kit';
 
 const BUCKET = 'wildrydes-data';
@@ -180,6 +180,117 @@ describe('ImportTelemetryFile', () => {
     table.failWith(undefined);
     quarantine.failWith(new Error('bucket unreachable'));
     await expect(run('uploads/q.json', 'bad\n')).rejects.toThrow('bucket unreachable');
+  });
+
+  describe('a file that is unusable as a whole (issue 12, defect 1)', () => {
+    const good = gzipped(ndjson(readingLines(5)));
+    it.each<[string, Uint8Array | string, RegExp]>([
+      ['a 0-byte .gz', new Uint8Array(), /empty \(0 bytes\)/],
+      ['plain text named .gz', ndjson(readingLines(3)), /not gzip data/],
+      ['a truncated .gz (its first 80%)', good.subarray(0, Math.floor(good.length * 0.8)), /truncated/],
+    ])('refuses %s with a report that says why, keeps its bytes in the quarantine, sends nothing and does not throw', async (_, body, why) => {
+      const { stream, quarantine, reports, run } = setup();
+      const report = await run('uploads/bad.ndjson.gz', body);
+      const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
+      expect(report).toMatchObject({ status: 'rejected', readingsSent: 0, fileRejection: { code: 'INVALID_GZIP', reason: expect.stringMatching(why) as unknown as string } });
+      expect(stream.records()).toEqual([]);
+      expect(reports.get('reports/bad.ndjson.gz.json')).toEqual(report);
+      const key = archiveObjectKey('rejected', EVENT_TIME, `upload:${BUCKET}/uploads/bad.ndjson.gz`);
+      expect(report.quarantineObjects).toEqual([key]);
+      const [kept] = quarantine.objects().get(key) ?? [];
+      expect(kept).toMatchObject({ code: 'INVALID_GZIP', line: 0, rawEncoding: 'base64' });
+      expect(Buffer.from(kept?.raw ?? '', 'base64').equals(bytes)).toBe(true);
+    });
+
+    it('lets the next upload import normally, and a repeated notification of the bad file changes nothing', async () => {
+      const { stream, quarantine, run } = setup();
+      await run('uploads/a-bad.ndjson.gz', 'not gzip at all');
+      const next = await run('uploads/b-good.ndjson.gz', good);
+      expect(next).toMatchObject({ status: 'imported', readingsSent: 5 });
+      const before = quarantine.objects();
+      const again = await run('uploads/a-bad.ndjson.gz', 'not gzip at all');
+      expect(again.status).toBe('rejected');
+      expect(stream.records()).toHaveLength(5);
+      expect(quarantine.objects()).toEqual(before);
+    });
+
+    it('keeps the first MiB of a big bad file with its whole size', async () => {
+      const { quarantine, run } = setup();
+      const big = Buffer.alloc(REFUSED_FILE_KEPT_BYTES + 10_000, 0x41);
+      await run('uploads/big.ndjson.gz', big);
+      const [kept] = [...quarantine.objects().values()].flat();
+      expect(Buffer.from(kept?.raw ?? '', 'base64').length).toBe(REFUSED_FILE_KEPT_BYTES);
+      expect(kept?.rawBytes).toBe(big.length);
+    });
+  });
+
+  describe('an import run more than once never sends a reading twice (defects 2 and 3)', () => {
+    const lines = readingLines(1_000);
+
+    it('does nothing for a notification of a version already imported (a redelivery, or a restart)', async () => {
+      const { stream, table, run } = setup({ chunkLines: 100 });
+      const file = ndjson([...lines, ...summaries.slice(0, 10)]);
+      const first = await run('uploads/day.ndjson', file);
+      const second = await run('uploads/day.ndjson', file);
+      expect(second).toEqual(first);
+      expect(stream.records()).toHaveLength(1_000);
+      expect(table.calls).toBe(1);
+    });
+
+    it('imports a new version of the same key (a new ETag)', async () => {
+      const { stream, run } = setup();
+      await run('uploads/day.ndjson', ndjson(lines.slice(0, 10)));
+      const second = await run('uploads/day.ndjson', ndjson(lines.slice(0, 20)));
+      expect(second).toMatchObject({ status: 'imported', readingsSent: 20 });
+      expect(stream.records()).toHaveLength(30);
+    });
+
+    it('resumes after the chunks already sent when a retry follows a stream failure: each reading sent once', async () => {
+      let failAfter = 3;
+      const stream = new InMemoryTelemetryStream({ maxRetries: 0 });
+      const { source, table, quarantine, reports } = setup();
+      const put = stream.put.bind(stream);
+      // The stream takes three chunks, then refuses a few entries of the fourth, then recovers.
+      stream.put = async (records) => {
+        if (failAfter-- === 0) {
+          stream.failWith((r) => (decoder.decode(r.data).includes('"Distance":') && records.indexOf(r) % 7 === 0 ? { errorCode: 'ProvisionedThroughputExceededException' } : undefined));
+          const outcome = await put(records);
+          stream.failWith(undefined);
+          return outcome;
+        }
+        return put(records);
+      };
+      const importer = new ImportTelemetryFile(source, stream, table, quarantine, reports, { chunkLines: 100 });
+      source.put(BUCKET, 'uploads/day.ndjson.gz', gzipped(ndjson([...lines.slice(0, 500), 'bad', ...lines.slice(500)])));
+      const upload = { bucket: BUCKET, key: 'uploads/day.ndjson.gz', eventTime: EVENT_TIME };
+      await expect(importer.execute(upload)).rejects.toThrow(StreamEntriesRefusedError);
+      expect(reports.get('reports/day.ndjson.gz.json')).toMatchObject({ status: 'failed', chunksSent: 3 });
+      const done = await importer.execute(upload);
+      expect(done).toMatchObject({ status: 'imported', readingsSent: 1_000, linesRejected: 1 });
+      const sent = streamLines(stream);
+      expect(sent).toHaveLength(1_000);
+      expect(new Set(sent).size).toBe(1_000);
+    });
+
+    it('resumes from the durable progress after a crash mid-import (the process died after chunk 4)', async () => {
+      const { source, stream, table, quarantine, reports } = setup();
+      const crashing = new InMemoryImportReportStore();
+      let saves = 0;
+      const save = crashing.save.bind(crashing);
+      crashing.save = async (key, report) => {
+        await save(key, report);
+        await reports.save(key, report);
+        if (report.status === 'in-progress' && ++saves === 4) throw new Error('killed');
+      };
+      source.put(BUCKET, 'uploads/day.ndjson', ndjson(lines));
+      const upload = { bucket: BUCKET, key: 'uploads/day.ndjson', eventTime: EVENT_TIME };
+      await expect(new ImportTelemetryFile(source, stream, table, quarantine, crashing, { chunkLines: 100 }).execute(upload)).rejects.toThrow('killed');
+      expect(stream.records()).toHaveLength(400);
+      const done = await new ImportTelemetryFile(source, stream, table, quarantine, reports, { chunkLines: 100 }).execute(upload);
+      expect(done).toMatchObject({ status: 'imported', readingsSent: 1_000, chunksSent: 10 });
+      expect(new Set(streamLines(stream)).size).toBe(1_000);
+      expect(stream.records()).toHaveLength(1_000);
+    });
   });
 
   it.each([

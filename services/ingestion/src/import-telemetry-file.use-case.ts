@@ -3,7 +3,7 @@ import {
 } from '@wildrydes/domain';
 import {
   REPORTED_RAW_CHARACTERS, REPORTED_REJECTIONS, type ImportedMinuteSummary, type ImportedSummaryStore, type ImportReport,
-  type ImportReportStore, type ReportedRejection, type UploadedFileSource,
+  type ImportReportStore, type ReportedRejection, type UploadedFile, type UploadedFileSource,
 } from '@wildrydes/domain';
 import { isSummaryRejection, validateMinuteSummaryLine } from './minute-summary-line';
 import { gunzipChunks, isInvalidUtf8Line, splitLines } from './uploaded-file-lines';
@@ -37,6 +37,9 @@ export interface ImportTelemetryFileOptions {
   readonly clock?: () => number;
 }
 
+/** How much of a file refused whole the quarantine keeps (the upload itself stays under `uploads/`). */
+export const REFUSED_FILE_KEPT_BYTES = 1024 * 1024;
+
 export class StreamEntriesRefusedError extends Error {
   readonly code = 'STREAM_ENTRIES_REFUSED';
   constructor(readonly key: string, readonly refused: number, firstError: string) {
@@ -49,15 +52,19 @@ export class StreamEntriesRefusedError extends Error {
  * Imports one uploaded file, streamed in chunks of lines, with memory bounded by the chunk size whatever the
  * file's size. Each line is one of:
  * - a raw **reading** (the domain decoder accepts it): put on the telemetry stream as it was written, partition
- *   key = Name. Consumers deduplicate readings by (Name, StatusTime), so importing a file again adds nothing;
+ *   key = Name;
  * - a **minute summary** in the workshop's file shape: put into UnicornSensorData as an item keyed by
  *   (Name, StatusTime as given), which a second import overwrites with the same item;
  * - neither: quarantined with its line number and the decoder's reason (plus the summary validator's when the
  *   line tried to be a summary), in one object per file, or `#part-N` objects when there are many.
  *
- * Readings are judged against the object's event time, not the clock, so a re-import judges every line the same
- * way. If the stream refuses entries after its retries, the import stops and throws: the failed report and any
- * complete quarantine parts it wrote are rewritten identically by the retry.
+ * S3 notifications are at least once and Lambda retries, so an import runs more than once for one object. It
+ * never sends a reading twice for that: a gzip file is decompressed whole first (a corrupt, truncated or empty one
+ * is refused as a whole, its bytes quarantined, before anything is sent, and not retried); the report doubles as
+ * the durable marker of the object version (ETag) imported and of the chunks already sent, saved after each chunk,
+ * so a retry after a failure or a crash resumes after the last chunk sent, and a repeated notification of a version
+ * already imported does nothing. (A crash between a chunk's PutRecords and its progress save resends that one
+ * chunk: the window is one chunk, not the file.)
  */
 export class ImportTelemetryFile {
   private readonly chunkLines: number;
@@ -80,33 +87,32 @@ export class ImportTelemetryFile {
   async execute(upload: UploadedObject): Promise<ImportReport> {
     const startedAt = this.clock();
     const { bucket, key, eventTime } = upload;
+    const reportKey = importReportKey(key);
     const importedFrom = `s3://${bucket}/${key}`;
     const rejected = new RejectedLines(this.quarantine, uploadSourcePosition(bucket, key), eventTime, this.partSize);
     const counts = { linesRead: 0, blankLines: 0, readingsSent: 0, summariesWritten: 0 };
-    let records: TelemetryRecord[] = [];
-    let items: ImportedMinuteSummary[] = [];
-    let pending = 0;
 
-    const flush = async (): Promise<void> => {
-      if (records.length > 0) {
-        const outcome = await this.stream.put(records);
-        counts.readingsSent += outcome.accepted;
-        if (outcome.rejected.length > 0) {
-          const first = outcome.rejected[0]!;
-          await this.reports.save(importReportKey(key), report('failed', outcome.rejected.length));
-          throw new StreamEntriesRefusedError(key, outcome.rejected.length, `${first.errorCode}: ${first.errorMessage}`);
-        }
-      }
-      if (items.length > 0) counts.summariesWritten += (await this.summaries.putImported(items)).written;
-      records = [];
-      items = [];
-      pending = 0;
-    };
-    const report = (status: ImportReport['status'], streamEntriesRefused: number): ImportReport => ({
+    let file = await this.source.open(bucket, key);
+    const eTag = file.eTag;
+    const prior = await this.reports.load(reportKey);
+    const sameVersion = prior !== undefined && eTag !== undefined && prior.eTag === eTag;
+    if (sameVersion && (prior.status === 'imported' || prior.status === 'rejected')) {
+      // A repeated notification (or a restart) for a version already imported: nothing to do.
+      await discard(file.bytes);
+      return prior;
+    }
+    // Progress of an earlier attempt at this very version, counted in the same chunks: resume after it.
+    const resume = sameVersion && prior.chunkLines === this.chunkLines ? { chunksSent: prior.chunksSent ?? 0, retryLines: new Set(prior.retryLines ?? []) } : undefined;
+
+    const report = (status: ImportReport['status'], streamEntriesRefused: number, progress: { chunksSent: number; retryLines?: number[] }): ImportReport => ({
       bucket,
       key,
       eventTime: new Date(eventTime).toISOString(),
       status,
+      ...(eTag === undefined ? {} : { eTag }),
+      chunkLines: this.chunkLines,
+      chunksSent: progress.chunksSent,
+      ...(progress.retryLines === undefined || progress.retryLines.length === 0 ? {} : { retryLines: progress.retryLines }),
       ...counts,
       linesRejected: rejected.count,
       rejectionsByCode: Object.fromEntries([...rejected.byCode].sort(([a], [b]) => (a < b ? -1 : 1))),
@@ -116,7 +122,67 @@ export class ImportTelemetryFile {
       durationMs: this.clock() - startedAt,
     });
 
-    const file = await this.source.open(bucket, key);
+    if (file.gzipped) {
+      // Decompressed whole before anything is sent: a bad file must not leave half its readings on the stream.
+      const reason = await checkGzip(file.bytes);
+      if (reason !== undefined) {
+        const refusal = { reason, ...(await firstBytes(await this.source.open(bucket, key))) };
+        await this.quarantine.keep([{
+          sourcePosition: uploadSourcePosition(bucket, key), receivedAt: eventTime,
+          rejections: [{
+            code: 'INVALID_GZIP', reason: refusal.reason, line: 0, raw: refusal.kept.toString('base64'), rawEncoding: 'base64',
+            ...(refusal.size > refusal.kept.length ? { rawBytes: refusal.size } : {}),
+          }],
+        }]);
+        const refused: ImportReport = {
+          ...report('rejected', 0, { chunksSent: 0 }),
+          fileRejection: { code: 'INVALID_GZIP', reason: refusal.reason },
+          quarantineObjects: [archiveObjectKey('rejected', eventTime, uploadSourcePosition(bucket, key))],
+        };
+        await this.reports.save(reportKey, refused);
+        return refused;
+      }
+      file = await this.source.open(bucket, key);
+    }
+
+    let records: TelemetryRecord[] = [];
+    let recordLines: number[] = [];
+    let items: ImportedMinuteSummary[] = [];
+    let pending = 0;
+    let chunk = 0;
+
+    const flush = async (): Promise<void> => {
+      if (pending === 0) return;
+      const index = chunk++;
+      const alreadySent = resume !== undefined && index < resume.chunksSent;
+      const partlySent = resume !== undefined && index === resume.chunksSent && resume.retryLines.size > 0;
+      if (alreadySent) {
+        counts.readingsSent += records.length;
+        counts.summariesWritten += items.length;
+      } else {
+        // Of a chunk the stream took in part, only the lines it refused are sent again.
+        const toSend = partlySent ? records.filter((_, i) => resume.retryLines.has(recordLines[i] as number)) : records;
+        counts.readingsSent += records.length - toSend.length;
+        if (toSend.length > 0) {
+          const outcome = await this.stream.put(toSend);
+          counts.readingsSent += outcome.accepted;
+          if (outcome.rejected.length > 0) {
+            const first = outcome.rejected[0]!;
+            const refusedRecords = new Set(outcome.rejected.map((r) => r.record));
+            const retryLines = toSend.flatMap((record) => (refusedRecords.has(record) ? [recordLines[records.indexOf(record)] as number] : []));
+            await this.reports.save(reportKey, report('failed', outcome.rejected.length, { chunksSent: index, retryLines }));
+            throw new StreamEntriesRefusedError(key, outcome.rejected.length, `${first.errorCode}: ${first.errorMessage}`);
+          }
+        }
+        if (items.length > 0) counts.summariesWritten += (await this.summaries.putImported(items)).written;
+        if (records.length > 0 || items.length > 0) await this.reports.save(reportKey, report('in-progress', 0, { chunksSent: index + 1 }));
+      }
+      records = [];
+      recordLines = [];
+      items = [];
+      pending = 0;
+    };
+
     for await (const line of splitLines(file.gzipped ? gunzipChunks(file.bytes) : file.bytes)) {
       const lineNumber = ++counts.linesRead;
       if (isInvalidUtf8Line(line)) {
@@ -127,6 +193,7 @@ export class ImportTelemetryFile {
         const reading = decodeLine(line, lineNumber, { now: eventTime });
         if (!('code' in reading)) {
           records.push({ partitionKey: reading.name, data: Buffer.from(line + '\n', 'utf8') });
+          recordLines.push(lineNumber);
         } else {
           const summary = validateMinuteSummaryLine(line, lineNumber);
           if (!isSummaryRejection(summary)) items.push({ ...summary, ImportedFrom: importedFrom });
@@ -138,10 +205,52 @@ export class ImportTelemetryFile {
     }
     await flush();
     await rejected.finish();
-    const done = report('imported', 0);
-    await this.reports.save(importReportKey(key), done);
+    const done = report('imported', 0, { chunksSent: chunk });
+    await this.reports.save(reportKey, done);
     return done;
   }
+}
+
+/** Reads a gzip body through to its end; says why when it is not a whole, valid gzip file. */
+async function checkGzip(bytes: AsyncIterable<Uint8Array>): Promise<string | undefined> {
+  let size = 0;
+  async function* counted(): AsyncGenerator<Uint8Array, void, undefined> {
+    for await (const piece of bytes) {
+      size += piece.byteLength;
+      yield piece;
+    }
+  }
+  try {
+    for await (const _ of gunzipChunks(counted())) { /* decompressed and dropped: only whether it ends well matters */ }
+    return undefined;
+  } catch (error) {
+    if (size === 0) return 'the file is empty (0 bytes), which is not gzip';
+    const why = (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' ? 'it ends before the gzip stream does (truncated)' : 'it is not gzip data';
+    return `the file is not a valid gzip file: ${why} (${(error as Error).message})`;
+  }
+}
+
+/** The first REFUSED_FILE_KEPT_BYTES of a file, and its whole size (read through when the source does not say it). */
+async function firstBytes(file: UploadedFile): Promise<{ kept: Buffer; size: number }> {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let size = 0;
+  for await (const piece of file.bytes) {
+    size += piece.byteLength;
+    if (keptBytes < REFUSED_FILE_KEPT_BYTES) {
+      const part = Buffer.from(piece.buffer, piece.byteOffset, Math.min(piece.byteLength, REFUSED_FILE_KEPT_BYTES - keptBytes));
+      kept.push(Buffer.from(part));
+      keptBytes += part.length;
+    } else if (file.size !== undefined) {
+      break;
+    }
+  }
+  return { kept: Buffer.concat(kept), size: file.size ?? size };
+}
+
+/** Lets go of a body not read (a Node stream's iterator destroys the stream on return). */
+async function discard(bytes: AsyncIterable<Uint8Array>): Promise<void> {
+  await bytes[Symbol.asyncIterator]().return?.();
 }
 
 /**

@@ -41,7 +41,7 @@ export function createImportUploadHandler(deps: ImportUploadHandlerDependencies)
         deps.metrics.addMetric('ReadingsSent', MetricUnit.Count, report.readingsSent);
         deps.metrics.addMetric('SummariesWritten', MetricUnit.Count, report.summariesWritten);
         deps.metrics.addMetric('LinesRejected', MetricUnit.Count, report.linesRejected);
-        deps.logger.info('file imported', { bucket: report.bucket, key, linesRead: report.linesRead, linesRejected: report.linesRejected, durationMs: report.durationMs });
+        deps.logger.info(report.status === 'rejected' ? 'file refused whole' : 'file imported', { bucket: report.bucket, key, status: report.status, linesRead: report.linesRead, linesRejected: report.linesRejected, durationMs: report.durationMs });
       }
       if (skipped.length > 0) deps.logger.info('objects not imported (not an upload)', { keys: skipped });
       return { imported: imported.map(({ rejections: _r, rejectionsByCode: _c, ...rest }) => rest), skipped };

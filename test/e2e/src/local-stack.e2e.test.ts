@@ -29,7 +29,7 @@ describe('the whole product on the local stack', () => {
   beforeAll(async () => {
     process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
     process.env['POWERTOOLS_LOG_LEVEL'] = 'ERROR';
-    stack = await startLocalStack({ ports: ANY_PORT, pollIntervalMs: 100, batchingWindowSeconds: 0, tumblingWindowSeconds: 2, uploadScanIntervalMs: 200, onAlert: (a) => alerts.push(a), log: () => undefined });
+    stack = await startLocalStack({ ports: ANY_PORT, pollIntervalMs: 100, batchingWindowSeconds: 0, tumblingWindowSeconds: 2, onAlert: (a) => alerts.push(a), log: () => undefined });
     engine = new DuckDbQueryEngine({ bucketDir: join(stack.runtime.endpoints.s3DataDir, RESOURCE_NAMES.dataBucket) });
   }, 60_000);
 

@@ -23,7 +23,8 @@ export function describeFatalError(error: unknown, context: FatalContext): strin
   return name !== '' && name !== 'Error' ? `${name}: ${message}` : message;
 }
 
-function findNetworkCode(error: unknown, depth = 0): string | undefined {
+/** The network error code (ECONNREFUSED, ECONNRESET, …) behind an error, if it is one: the endpoint is unreachable. */
+export function findNetworkCode(error: unknown, depth = 0): string | undefined {
   if (typeof error !== 'object' || error === null || depth > 4) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;

@@ -13,11 +13,17 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** A local runtime on free ports with every resource provisioned, and its endpoints in a temp local.json. */
-export async function startTestStack(): Promise<TestStack> {
+/**
+ * A local runtime on free ports with every resource provisioned, and its endpoints in a temp local.json. With a
+ * dataDir and a Kinesis port it can be stopped and started again as the same stack (outage tests).
+ */
+export async function startTestStack(options: { dataDir?: string; kinesisPort?: number } = {}): Promise<TestStack> {
   const dir = await mkdtemp(join(tmpdir(), 'wildrydes-cli-test-'));
   const endpointsFile = join(dir, 'local.json');
-  const runtime = await startLocalRuntime({ ports: { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0 }, writeEndpointsFile: true, endpointsFilePath: endpointsFile });
+  const runtime = await startLocalRuntime({
+    ports: { kinesis: options.kinesisPort ?? 0, dynamodb: 0, s3: 0, eventbridge: 0 }, writeEndpointsFile: true, endpointsFilePath: endpointsFile,
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
   const clients = createAwsClients(runtime.endpoints);
   try {
     await provisionResources(clients);

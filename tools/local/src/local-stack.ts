@@ -12,11 +12,11 @@ import { RESOURCE_NAMES, STREAM_MAPPINGS, UNICORN_ALERT_EVENT_PATTERN, parseUnic
 import { AGGREGATION_TOKENS, createAggregationContainer, readAggregationConfig } from '@wildrydes/aggregation';
 import { ARCHIVAL_TOKENS, ARCHIVE_ALERTS_RULE, createArchivalContainer, readArchivalConfig } from '@wildrydes/archival';
 import { HEALTH_TOKENS, createHealthContainer, readHealthConfig } from '@wildrydes/health';
-import { INGESTION_TOKENS, createIngestionContainer, readIngestionConfig } from '@wildrydes/ingestion';
+import { INGESTION_TOKENS, UPLOADS_PREFIX, createIngestionContainer, readIngestionConfig } from '@wildrydes/ingestion';
 import { DuckDbQueryEngine } from '@wildrydes/adapters/query';
 import { EventBridgeAlertSource, startDashboard } from '@wildrydes/dashboard';
 import { readLocalEndpoints, writeLocalEndpointsFile } from '@wildrydes/local-aws';
-import { startIngestionHttpServer, watchUploads } from './local-ingestion';
+import { deliverUploadNotifications, startIngestionHttpServer } from './local-ingestion';
 import { StreamServiceStatsRecorder, type StreamServiceStats } from './stream-service-stats';
 
 type StreamHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
@@ -25,8 +25,13 @@ type EventHandler = (event: never) => Promise<unknown>;
 export interface LocalStackOptions {
   /** Ports of the stand-ins; 0 means any free port (tests). Defaults: the runtime's documented ports. */
   readonly ports?: { kinesis?: number; dynamodb?: number; s3?: number; eventbridge?: number; httpIngestion?: number };
-  /** How often `uploads/` is listed for new files to import, in ms. */
-  readonly uploadScanIntervalMs?: number;
+  /** Delays before the retries of a failed upload import (Lambda's asynchronous invocation retries twice). */
+  readonly uploadRetryDelaysMs?: readonly number[];
+  /**
+   * Web origins allowed to call the local servers from a browser (the dashboard's, when it runs); every other
+   * origin, and any Host header but this machine's loopback, gets 403. Default: none.
+   */
+  readonly allowedOrigins?: readonly string[];
   readonly dataDir?: string;
   readonly writeEndpointsFile?: boolean;
   readonly endpointsFilePath?: string;
@@ -86,6 +91,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     writeEndpointsFile: options.writeEndpointsFile ?? false,
     ...(options.endpointsFilePath === undefined ? {} : { endpointsFilePath: options.endpointsFilePath }),
     startEventBridge: async (start) => (bus = await startLocalEventBridge(start)),
+    allowedOrigins: options.allowedOrigins ?? [],
+    s3NotificationPrefixes: [UPLOADS_PREFIX],
   });
   const mappings: KinesisEventSourceMapping[] = [];
   const stoppers: (() => Promise<void>)[] = [];
@@ -161,10 +168,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const http = await startIngestionHttpServer(ingestion.get(INGESTION_TOKENS.PostTelemetryHandler), {
       host: '127.0.0.1', port: options.ports?.httpIngestion ?? Number(env['WILDRYDES_HTTP_INGESTION_PORT'] ?? 4572), maxBodyBytes: ingestionConfig.maxHttpBodyBytes,
+      allowedOrigins: options.allowedOrigins ?? [],
     });
     stoppers.push(http.close);
-    const uploads = watchUploads(clients.s3, ingestionConfig.dataBucket, ingestion.get(INGESTION_TOKENS.ImportUploadHandler), {
-      intervalMs: options.uploadScanIntervalMs ?? 2000, onError: (error) => log('error', `ingestion: upload import failed: ${(error as Error).message}`),
+    // S3 → Lambda: each ObjectCreated under uploads/ invokes the import at once (no listing, nothing kept here).
+    const uploads = deliverUploadNotifications(runtime.onS3Event, ingestion.get(INGESTION_TOKENS.ImportUploadHandler), {
+      ...(options.uploadRetryDelaysMs === undefined ? {} : { retryDelaysMs: options.uploadRetryDelaysMs }), log,
     });
     stoppers.push(uploads.stop);
     const dashboardUrl = options.dashboard === undefined ? undefined

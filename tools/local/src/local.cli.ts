@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import { createAwsClients } from '@wildrydes/adapters/clients';
 import { runMain } from '@wildrydes/cli-support';
-import { portsFromBase, provisionResources, startLocalRuntime, type LocalRuntime } from '@wildrydes/local-aws';
+import { allowedOriginsFromEnv, portsFromBase, provisionResources, startLocalRuntime, type LocalRuntime } from '@wildrydes/local-aws';
 import { parseLocalCommandLine } from './local-options';
 
 const STARTUP_BUDGET_MS = 5_000;
@@ -22,6 +22,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(portBase === undefined ? {} : { ports: portsFromBase(portBase) }),
     ...(dataDir === undefined ? {} : { dataDir }),
     writeEndpointsFile: true,
+    allowedOrigins: allowedOriginsFromEnv(process.env),
   });
   const tStarted = performance.now();
   const clients = createAwsClients(runtime.endpoints);

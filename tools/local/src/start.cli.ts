@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KinesisStreamReader, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
-import { defaultEndpointsFilePath } from '@wildrydes/local-aws';
+import { allowedOriginsFromEnv, defaultEndpointsFilePath } from '@wildrydes/local-aws';
 import { runMain } from '@wildrydes/cli-support';
 import { FleetSimulation, RESOURCE_NAMES, type UnicornAlert } from '@wildrydes/domain';
 import { parseStartCommandLine } from './local-options';
@@ -34,6 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
     writeEndpointsFile: true,
     telemetryShards: options.shards,
     ...(options.dashboardPort === undefined ? {} : { dashboard: { port: options.dashboardPort } }),
+    allowedOrigins: allowedOriginsFromEnv(process.env),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     onAlert: (alert) => {
       alerts++;

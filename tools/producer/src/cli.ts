@@ -8,8 +8,9 @@
  */
 import { KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import { FleetSimulation, unicornName, type FleetScenarios, type SimulatedRecord } from '@wildrydes/domain';
-import { resolveTarget, type Target, describeFatalError, onStopSignals, runMain } from '@wildrydes/cli-support';
-import { produce } from './produce';
+import { resolveTarget, type Target, describeFatalError, findNetworkCode, onStopSignals, runMain } from '@wildrydes/cli-support';
+import { produce, systemClock } from './produce';
+import { sendThroughOutages, StreamUnreachableError } from './send-through-outages';
 import { parseProducerCommandLine, UsageError, type ProducerOptions } from './producer-options';
 import { RecordPacker, renameUnicorn, type PackedRecord } from './record-packer';
 import { emptyCounters, formatStatus, formatTotals, type ProducerCounters } from './status-line';
@@ -58,7 +59,10 @@ async function main(argv: readonly string[]): Promise<number> {
   if (fleetMode) process.stderr.write(`${banner(options, fleet, target)}\n`);
   const status = fleetMode && !options.dryRun ? startStatusLine(counters, startedAt) : undefined;
 
-  const send = options.dryRun ? sendToStdout(counters) : sendToKinesis(new KinesisTelemetryStream((target as Target).clients.kinesis, options.stream), counters, fleetMode);
+  const send = options.dryRun ? sendToStdout(counters) : sendToKinesisThroughOutages(
+    sendToKinesis(new KinesisTelemetryStream((target as Target).clients.kinesis, options.stream), counters, fleetMode),
+    counters, controller.signal, options.outageLimitMs, target?.endpoints?.kinesis ?? options.endpoint ?? `AWS ${options.region}`,
+  );
   let exitCode = 0;
   try {
     await produce(
@@ -78,7 +82,9 @@ async function main(argv: readonly string[]): Promise<number> {
     target?.clients.destroy();
   }
   if (!fleetMode && !options.dryRun && process.stdout.isTTY) process.stdout.write('\n');
-  if (exitCode === 0 && (fleetMode || controller.signal.aborted) && !options.dryRun) process.stderr.write(`${formatTotals(counters, Date.now() - startedAt)}\n`);
+  // Totals whatever the ending (a fatal error included), so what was sent and acknowledged is always known.
+  const sentAnything = counters.records > 0 || counters.unsent > 0 || counters.failed > 0;
+  if ((fleetMode || controller.signal.aborted || (exitCode !== 0 && sentAnything)) && !options.dryRun) process.stderr.write(`${formatTotals(counters, Date.now() - startedAt)}\n`);
   return exitCode;
 }
 
@@ -140,6 +146,36 @@ function sendToKinesis(stream: KinesisTelemetryStream, counters: ProducerCounter
     const first = outcome.rejected[0];
     if (first !== undefined) {
       process.stderr.write(`${fleetMode ? '\n' : ''}producer: ${outcome.rejected.length} record(s) refused after retries: ${first.errorCode}: ${first.errorMessage}\n`);
+    }
+  };
+}
+
+/**
+ * Rides out a stream that goes away and comes back (retrying for up to --outage-limit). Stopped with Ctrl-C during
+ * an outage, what is left is counted as never acknowledged and the run ends normally with its totals.
+ */
+function sendToKinesisThroughOutages(send: (batch: PackedRecord[]) => Promise<void>, counters: ProducerCounters, signal: AbortSignal, outageLimitMs: number, endpoint: string) {
+  const resilient = sendThroughOutages(send, {
+    signal, outageLimitMs, clock: systemClock,
+    isUnreachable: (error) => findNetworkCode(error) !== undefined,
+    onOutage: (state, error) => process.stderr.write(state === 'unreachable'
+      ? `\nproducer: Kinesis at ${endpoint} is unreachable (${findNetworkCode(error)}); retrying for up to ${Math.round(outageLimitMs / 1000)} s\n`
+      : 'producer: Kinesis is reachable again; sending\n'),
+  }, { resent: (lines) => { counters.resent += lines; } });
+  // A stream never reached is a configuration error (wrong endpoint, nothing running): fail at once, as before.
+  let reachedOnce = false;
+  return async (batch: PackedRecord[]): Promise<void> => {
+    if (!reachedOnce) {
+      await send(batch);
+      reachedOnce = true;
+      return;
+    }
+    try {
+      await resilient(batch);
+    } catch (error) {
+      if (!(error instanceof StreamUnreachableError)) throw error;
+      counters.unsent += error.lines;
+      if (!signal.aborted) throw error;
     }
   };
 }

@@ -24,6 +24,8 @@ export interface ProducerOptions {
   readonly endpoint: string | undefined;
   readonly endpointsFile: string | undefined;
   readonly dryRun: boolean;
+  /** How long Kinesis may stay unreachable mid-run before the producer gives up (it retries until then). */
+  readonly outageLimitMs: number;
 }
 
 export type ParsedCommandLine = { readonly kind: 'run'; readonly options: ProducerOptions } | { readonly kind: 'exit'; readonly code: number };
@@ -67,6 +69,7 @@ export function buildProducerCommand(): Command {
     .addOption(new Option('--endpoints-file <path>', 'local endpoints file to use instead of .wildrydes/local.json').conflicts('local'))
     .addOption(new Option('--dry-run', 'print the records instead of sending them').default(false))
     .addOption(stageOption(['local', 'endpointsFile', 'endpoint']))
+    .addOption(new Option('--outage-limit <time>', 'keep retrying an unreachable stream this long before giving up, e.g. 30s, 5m').argParser(durationArgument).default(300_000, '5m'))
     .addHelpText(
       'after',
       `
@@ -92,7 +95,7 @@ export function parseProducerCommandLine(argv: readonly string[], io: { writeOut
   const raw = command.opts<{
     name: string; stream: string; region?: string; msgs?: number; error: 'yes' | 'no'; fleet?: number; rate: number;
     duration?: number; seed?: number; scenario: string[]; pack: number; format: ProducerFormat; local: boolean;
-    endpoint?: string; endpointsFile?: string; dryRun: boolean;
+    endpoint?: string; endpointsFile?: string; dryRun: boolean; outageLimit: number;
   }>();
   if (command.args.length > 0) throw new UsageError(`unexpected argument "${command.args[0]}"`);
   if (raw.name.trim() === '') throw new UsageError('--name must not be empty');
@@ -115,6 +118,7 @@ export function parseProducerCommandLine(argv: readonly string[], io: { writeOut
       endpoint: raw.endpoint,
       endpointsFile: raw.endpointsFile,
       dryRun: raw.dryRun,
+      outageLimitMs: raw.outageLimit,
     },
   };
 }

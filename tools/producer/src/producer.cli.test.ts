@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killRunningClis, runCli, readStream, startTestStack, type TestStack } from '@wildrydes/cli-support';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, killRunningClis, runCli, readStream, startCli, startTestStack, type TestStack } from '@wildrydes/cli-support';
 
 const utf8 = new TextDecoder();
 
@@ -121,4 +124,40 @@ describe('producer CLI (a real process)', () => {
       expect(stderr).toBe('producer: stream "nope" does not exist\n');
     });
   });
+
+  it('rides out Kinesis going away mid-run and coming back (issue 12, defect 8): retries, then prints totals that match the stream', async () => {
+    // Prepare: a runtime that keeps its data, so it can be stopped and started again on the same port.
+    const dir = await mkdtemp(join(tmpdir(), 'wildrydes-producer-outage-'));
+    const dataDir = join(dir, 'data');
+    let outageStack = await startTestStack({ dataDir });
+    const kinesisPort = Number(new URL(outageStack.runtime.endpoints.kinesis).port);
+    try {
+      const cli = startCli(['--endpoint', outageStack.runtime.endpoints.kinesis, '--fleet', '2', '-name', 'Outage', '--rate', '20', '--duration', '8s', '--seed', '5']);
+      await eventually(() => /sent [1-9]\d* readings/.test(cli.stderr()) || cli.stdout() !== '' || undefined, 'the producer sending', 20_000);
+
+      // Act: Kinesis goes away for a moment, then comes back on the same port with the same data.
+      await outageStack.stop();
+      await eventually(() => cli.stderr().includes('unreachable') || undefined, 'the producer noticing the outage');
+      outageStack = await startTestStack({ dataDir, kinesisPort });
+      const code = await cli.exited;
+
+      // Assess
+      const stderr = cli.stderr();
+      expect(code, stderr).toBe(0);
+      expect(stderr).toContain('Kinesis is reachable again');
+      const totals = /producer: sent (\d+) readings in (\d+) records .*failed (\d+)/.exec(stderr);
+      expect(totals, stderr).not.toBeNull();
+      const [sent, , failed] = (totals as RegExpExecArray).slice(1).map(Number) as [number, number, number];
+      expect(failed).toBe(0);
+      const fleet = new Set(['Outage', 'Bucephalus']);
+      const onStream = (await readStream(outageStack.clients, 'wildrydes', (r) => new Set(r.filter((x) => fleet.has(x.partitionKey)).map((x) => utf8.decode(x.data))).size >= sent))
+        .filter((record) => fleet.has(record.partitionKey));
+      // Every reading acknowledged is on the stream; a batch resent after the drop may be there twice, never missing.
+      const distinct = new Set(onStream.map((record) => { const r = JSON.parse(utf8.decode(record.data)) as { Name: string; StatusTime: string }; return `${r.Name}|${r.StatusTime}`; }));
+      expect(distinct.size).toBe(sent);
+    } finally {
+      await outageStack.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -8,9 +8,16 @@ export interface ProducerCounters {
   throttled: number;
   /** Lines in records the stream still refused after retries. */
   failed: number;
+  /**
+   * Lines sent again after the connection failed mid-call: Kinesis may have taken the first attempt too, so they
+   * may be on the stream twice (the services count a reading once by Name and StatusTime).
+   */
+  resent: number;
+  /** Lines never acknowledged because the run ended while Kinesis was unreachable. */
+  unsent: number;
 }
 
-export const emptyCounters = (): ProducerCounters => ({ readings: 0, records: 0, throttled: 0, failed: 0 });
+export const emptyCounters = (): ProducerCounters => ({ readings: 0, records: 0, throttled: 0, failed: 0, resent: 0, unsent: 0 });
 
 export function formatStatus(counters: ProducerCounters, readingsPerSecond: number, elapsedMs: number): string {
   return [
@@ -27,7 +34,8 @@ export function formatTotals(counters: ProducerCounters, elapsedMs: number): str
   const rate = seconds > 0 ? counters.readings / seconds : 0;
   return (
     `producer: sent ${counters.readings} readings in ${counters.records} records in ${seconds.toFixed(1)} s ` +
-    `(${rate.toFixed(1)} readings/s); throttled ${counters.throttled}, failed ${counters.failed}`
+    `(${rate.toFixed(1)} readings/s); throttled ${counters.throttled}, failed ${counters.failed}` +
+    (counters.resent > 0 || counters.unsent > 0 ? `; resent after a lost connection ${counters.resent}, never acknowledged ${counters.unsent}` : '')
   );
 }
 

@@ -87,6 +87,20 @@ export function describeImportReportStoreContract(name: string, factory: ImportR
       await expect(subject.read('reports/shadowfax-2016-02-12.json.json')).resolves.toEqual(retried);
     });
 
+    it('loads the report last saved at a key, and nothing where none was saved (the import\'s durable marker)', async () => {
+      // Prepare
+      const subject = await factory();
+      const progress = anImportReport({ status: 'in-progress', eTag: 'd41d8cd98f00b204e9800998ecf8427e', chunkLines: 500, chunksSent: 3, retryLines: [1502, 1999] });
+      await subject.store.save('reports/day.ndjson.gz.json', anImportReport({ status: 'failed', chunksSent: 2 }));
+
+      // Act
+      await subject.store.save('reports/day.ndjson.gz.json', progress);
+
+      // Assess
+      await expect(subject.store.load('reports/day.ndjson.gz.json')).resolves.toEqual(progress);
+      await expect(subject.store.load('reports/never.json.json')).resolves.toBeUndefined();
+    });
+
     it('keeps reports under different keys apart', async () => {
       // Prepare
       const subject = await factory();

@@ -8,6 +8,11 @@ export class InMemoryImportReportStore implements ImportReportStore {
     this.reports.set(key, structuredClone(report));
   }
 
+  async load(key: string): Promise<ImportReport | undefined> {
+    const report = this.reports.get(key);
+    return report === undefined ? undefined : structuredClone(report);
+  }
+
   get(key: string): ImportReport | undefined {
     return this.reports.get(key);
   }

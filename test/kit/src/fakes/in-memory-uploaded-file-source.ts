@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { UploadedObjectNotFoundError, type UploadedFile, type UploadedFileSource } from '@wildrydes/domain';
 
 /** What an object's body can be given as: text, bytes, or a factory of chunks generated lazily (big files). */
@@ -20,6 +21,8 @@ interface UploadedObject {
  */
 export class InMemoryUploadedFileSource implements UploadedFileSource {
   private readonly objects = new Map<string, UploadedObject>();
+  /** How many times an object was opened (an import of a gzip file reads it twice: to check it, then to send it). */
+  opened = 0;
 
   constructor(private readonly chunkBytes = 64 * 1024) {}
 
@@ -31,8 +34,12 @@ export class InMemoryUploadedFileSource implements UploadedFileSource {
     const object = this.objects.get(`${bucket}/${key}`);
     if (object === undefined) throw new UploadedObjectNotFoundError(bucket, key);
     const { body, contentEncoding } = object;
-    const bytes = typeof body === 'function' ? body() : this.chunksOf(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
-    return { bytes, gzipped: key.endsWith('.gz') || contentEncoding === 'gzip' };
+    this.opened++;
+    const whole = typeof body === 'function' ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    const bytes = whole === undefined ? (body as () => AsyncIterable<Uint8Array>)() : this.chunksOf(whole);
+    // As S3 does for a single-part upload: the ETag is the MD5 of the bytes (a generated body: of nothing, fixed).
+    const eTag = createHash('md5').update(whole ?? new Uint8Array()).digest('hex');
+    return { bytes, gzipped: key.endsWith('.gz') || contentEncoding === 'gzip', eTag, ...(whole === undefined ? {} : { size: whole.byteLength }) };
   }
 
   private async *chunksOf(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {

@@ -4,8 +4,15 @@ import type { AddressInfo } from 'node:net';
 import type { EventBridgeApi } from './eventbridge-api';
 import { EventBridgeApiError, toApiError, type Json } from './eventbridge-request-validation';
 import type { LiveEventFeeds } from './live-event-feeds';
+import { guardRequestListener, type LocalRequestGuardOptions } from '../runtime/local-request-guard';
 
 const TARGET_PREFIX = 'AWSEvents.';
+
+/**
+ * PutEvents takes at most 256 KB of entries per request; no other operation comes near it. A body past this is
+ * refused as it streams in (never held whole), with the error AWS gives for an oversize PutEvents.
+ */
+export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
 
 /**
  * The wire: AWS JSON 1.1 (`POST /` with `X-Amz-Target: AWSEvents.<Operation>`), which is what the real
@@ -17,8 +24,9 @@ export class EventBridgeHttpServer {
   constructor(
     private readonly api: EventBridgeApi,
     private readonly feeds: LiveEventFeeds,
+    guard: LocalRequestGuardOptions = {},
   ) {
-    this.server = createServer((request, response) => void this.handle(request, response));
+    this.server = createServer(guardRequestListener((request, response) => void this.handle(request, response), guard));
   }
 
   /** Resolves with the URL clients use, once the port is bound. */
@@ -89,6 +97,8 @@ function sendJson(response: ServerResponse, status: number, body: unknown, error
     return;
   }
   const text = JSON.stringify(body);
+  // After a refused oversize body the client may still be sending: close rather than read the rest.
+  if (status === 413) response.setHeader('connection', 'close');
   response.writeHead(status, {
     'content-type': 'application/x-amz-json-1.1',
     'content-length': Buffer.byteLength(text),
@@ -98,8 +108,34 @@ function sendJson(response: ServerResponse, status: number, body: unknown, error
   response.end(text);
 }
 
+class RequestTooLargeError extends EventBridgeApiError {
+  constructor(size: string) {
+    super('ValidationException', `1 validation error detected: the request is ${size} bytes; the total size of a request must be at most ${MAX_REQUEST_BODY_BYTES} bytes (256 KB).`, 413);
+  }
+}
+
+/** The body as text, refused with RequestTooLargeError as soon as it passes the limit (by Content-Length or as it streams). */
 async function readBody(request: IncomingMessage): Promise<string> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_REQUEST_BODY_BYTES) {
+    stopReading(request);
+    throw new RequestTooLargeError(String(declared));
+  }
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BODY_BYTES) {
+      stopReading(request);
+      throw new RequestTooLargeError(`over ${MAX_REQUEST_BODY_BYTES}`);
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The rest of a refused body is discarded as it comes (no memory), and the connection closes after the answer. */
+function stopReading(request: IncomingMessage): void {
+  request.on('data', () => undefined);
+  request.resume();
 }

@@ -31,6 +31,8 @@ export interface LocalEventBridgeOptions {
   readonly deliveryAttempts?: number;
   /** First retry delay; doubled for each further retry. */
   readonly retryBaseDelayMs?: number;
+  /** Web origins allowed to call it from a browser; others, and foreign Host headers, get 403. Default: none. */
+  readonly allowedOrigins?: readonly string[];
 }
 
 export interface LocalEventBridge {
@@ -75,7 +77,7 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions = {
     accountId,
     now,
   });
-  const server = new EventBridgeHttpServer(api, feeds);
+  const server = new EventBridgeHttpServer(api, feeds, { allowedOrigins: options.allowedOrigins ?? [] });
 
   await state.load();
   for (const bus of state.allBuses()) {

@@ -13,6 +13,9 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import S3rverAccount from 's3rver/lib/models/account';
 import type { EmulatorHostConfig, EmulatorHostMessage, EmulatorName, EmulatorPorts } from './emulator-host.protocol';
+import { guardRequestListener, guardServer } from './local-request-guard';
+import { guardS3Keys } from './s3-key-guard';
+import { toAwsS3Notification } from './s3-notification';
 import { loadKinesalite } from './kinesalite-at-timestamp';
 
 const kinesalite = loadKinesalite();
@@ -84,10 +87,13 @@ async function start(): Promise<EmulatorPorts> {
     updateTableMs: 0,
     ...(config.dynamodbPath ? { path: config.dynamodbPath } : {}),
   });
+  const guard = { allowedOrigins: config.allowedOrigins ?? [] };
+  guardServer(kinesis, guard);
+  guardServer(dynamodb, guard);
+  const s3rver = new S3rver({ address: config.host, silent: true, directory: config.s3Directory });
+  relayS3Events(s3rver);
   // s3rver.run() lets a listen error escape as an uncaught 'error' event, so we own the http.Server.
-  const s3 = http.createServer(
-    new S3rver({ address: config.host, silent: true, directory: config.s3Directory }).callback(),
-  );
+  const s3 = http.createServer(guardRequestListener(guardS3Keys(s3rver.callback(), config.s3Directory), guard));
 
   const [kinesisPort, dynamodbPort, s3Port] = await Promise.all([
     listen('kinesis', kinesis, config.ports.kinesis),
@@ -95,6 +101,19 @@ async function start(): Promise<EmulatorPorts> {
     listen('s3', s3, config.ports.s3),
   ]);
   return { kinesis: kinesisPort, dynamodb: dynamodbPort, s3: s3Port };
+}
+
+/**
+ * s3rver emits an AWS-shaped event for every object written; the ones the parent asked for (ObjectCreated under
+ * its prefixes) go to it over IPC, as S3 would notify Lambda, so an upload is imported at once.
+ */
+function relayS3Events(s3rver: S3rver): void {
+  const prefixes = config.s3EventKeyPrefixes ?? [];
+  if (prefixes.length === 0) return;
+  s3rver.on('event', (event) => {
+    const notification = toAwsS3Notification(event, prefixes);
+    if (notification !== undefined) send({ type: 's3-event', event: notification });
+  });
 }
 
 function closeServer(server: http.Server): Promise<void> {

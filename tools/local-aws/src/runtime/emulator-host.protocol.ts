@@ -23,10 +23,20 @@ export interface EmulatorHostConfig {
   readonly s3Directory: string;
   /** True for the throw-away directory of in-memory mode, so it goes even if the parent dies first. */
   readonly removeS3DirectoryOnExit: boolean;
+  /** Web origins allowed to call the emulators from a browser (local-request-guard.ts). Default: none. */
+  readonly allowedOrigins?: readonly string[];
+  /** Keys whose S3 `ObjectCreated` events are relayed to the parent as `s3-event` messages. Default: none. */
+  readonly s3EventKeyPrefixes?: readonly string[];
+}
+
+/** An S3 notification as AWS delivers it to Lambda (`Records[]`, keys URL-encoded). */
+export interface RelayedS3Event {
+  readonly Records: readonly unknown[];
 }
 
 export type EmulatorHostMessage =
   | { readonly type: 'ready'; readonly ports: EmulatorPorts }
+  | { readonly type: 's3-event'; readonly event: RelayedS3Event }
   | {
       readonly type: 'failed';
       readonly service: EmulatorName | undefined;
@@ -39,5 +49,5 @@ export type EmulatorHostMessage =
 export function isEmulatorHostMessage(value: unknown): value is EmulatorHostMessage {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'ready' || type === 'failed';
+  return type === 'ready' || type === 'failed' || type === 's3-event';
 }

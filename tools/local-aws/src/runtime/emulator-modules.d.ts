@@ -50,6 +50,8 @@ declare module 's3rver' {
   class S3rver {
     constructor(options?: S3rverOptions);
     callback(): import('node:http').RequestListener;
+    /** s3rver (a Koa app) emits an S3-shaped notification for every object written or removed. */
+    on(event: 'event', listener: (event: unknown) => void): this;
     run(): Promise<import('node:net').AddressInfo>;
     close(): Promise<void>;
   }

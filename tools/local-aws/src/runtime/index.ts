@@ -41,3 +41,7 @@ export {
   LOCAL_STACK_NOT_RUNNING_MESSAGE,
   ResourceProvisioningTimeoutError,
 } from './local-runtime.errors';
+export { ALLOWED_ORIGINS_ENV_VAR, allowedOriginsFromEnv, guardRequestListener, guardServer, judgeLocalRequest, type GuardVerdict, type LocalRequestGuardOptions } from './local-request-guard';
+export { escapingS3Path, guardS3Keys } from './s3-key-guard';
+export { encodeS3NotificationKey, toAwsS3Notification } from './s3-notification';
+export type { RelayedS3Event } from './emulator-host.protocol';

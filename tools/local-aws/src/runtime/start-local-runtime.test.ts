@@ -269,7 +269,7 @@ describe('startLocalRuntime lifecycle', () => {
       },
     });
 
-    expect(startedWith).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(startedWith).toEqual({ host: '127.0.0.1', port: 0, allowedOrigins: [] });
     expect(runtime.endpoints.eventbridge).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await runtime.stop();
     expect(server?.listening).toBe(false);

@@ -10,6 +10,7 @@ import {
   type EmulatorHostConfig,
   type EmulatorHostMessage,
   type EmulatorPorts,
+  type RelayedS3Event,
 } from './emulator-host.protocol';
 import { defaultEndpointsFilePath, removeLocalEndpointsFile, writeLocalEndpointsFile, type LocalEndpoints } from './local-endpoints-file';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
@@ -25,6 +26,8 @@ export interface LocalEventBridgeStartOptions {
   readonly port: number;
   /** The runtime's data directory when it persists (the bus keeps its files under `eventbridge/`), otherwise absent. */
   readonly dataDir?: string;
+  /** Web origins allowed to call it from a browser (local-request-guard.ts). */
+  readonly allowedOrigins?: readonly string[];
 }
 
 export interface LocalEventBridgeHandle {
@@ -56,6 +59,13 @@ export interface StartLocalRuntimeOptions {
   readonly startTimeoutMs?: number;
   /** How long stop() waits after SIGTERM before SIGKILL. Default 5 s. */
   readonly stopTimeoutMs?: number;
+  /**
+   * Web origins (the project's own pages, e.g. the dashboard's `http://127.0.0.1:4580`) allowed to call the
+   * stand-ins from a browser; every other origin, and any Host but this machine's loopback, gets 403. Default: none.
+   */
+  readonly allowedOrigins?: readonly string[];
+  /** S3 key prefixes whose ObjectCreated notifications reach onS3Event listeners (as S3 → Lambda). Default: none. */
+  readonly s3NotificationPrefixes?: readonly string[];
 }
 
 export interface LocalRuntimeExit {
@@ -73,6 +83,8 @@ export interface LocalRuntime {
   readonly endpointsFile: string | undefined;
   /** Settles when the emulator host has exited, whether stop() asked for it or not. */
   readonly exited: Promise<LocalRuntimeExit>;
+  /** Calls the listener with each S3 notification (s3NotificationPrefixes), as S3 would invoke Lambda. Returns an unsubscribe. */
+  onS3Event(listener: (event: RelayedS3Event) => void): () => void;
   /** Stops everything and resolves once the host process has exited and temp files are gone. Idempotent. */
   stop(): Promise<void>;
 }
@@ -99,6 +111,8 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions = {}):
       ...(dataDir === undefined ? {} : { kinesisPath: join(dataDir, 'kinesis'), dynamodbPath: join(dataDir, 'dynamodb') }),
       s3Directory,
       removeS3DirectoryOnExit: tempDir !== undefined,
+      allowedOrigins: options.allowedOrigins ?? [],
+      s3EventKeyPrefixes: options.s3NotificationPrefixes ?? [],
     },
     region,
     options.startTimeoutMs ?? 20_000,
@@ -106,7 +120,7 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions = {}):
   // The project's own EventBridge stand-in unless the caller brings another (or none, with false).
   const eventBridgeStarter = options.startEventBridge === false ? undefined : (options.startEventBridge ?? startLocalEventBridge);
   const eventBridgeStart = eventBridgeStarter
-    ? startEventBridge(eventBridgeStarter, host, ports.eventbridge, dataDir)
+    ? startEventBridge(eventBridgeStarter, host, ports.eventbridge, dataDir, options.allowedOrigins ?? [])
     : Promise.resolve(undefined);
 
   const [hostResult, eventBridgeResult] = await Promise.allSettled([hostStart.ready, eventBridgeStart]);
@@ -177,6 +191,13 @@ export async function startLocalRuntime(options: StartLocalRuntimeOptions = {}):
     hostPid: child.pid as number,
     endpointsFile,
     exited: exited.then((exit) => ({ ...exit, requested: stopRequested })),
+    onS3Event: (listener) => {
+      const onMessage = (message: unknown): void => {
+        if (isEmulatorHostMessage(message) && message.type === 's3-event') listener(message.event);
+      };
+      child.on('message', onMessage);
+      return () => child.off('message', onMessage);
+    },
     stop,
   };
 }
@@ -229,7 +250,7 @@ function forkEmulatorHost(config: EmulatorHostConfig, region: string, timeoutMs:
       timeoutMs,
     );
     const onMessage = (message: unknown): void => {
-      if (!isEmulatorHostMessage(message)) return;
+      if (!isEmulatorHostMessage(message) || message.type === 's3-event') return;
       finish(message.type === 'ready' ? message.ports : toStartError(message, config.host, tail()));
     };
     const onError = (error: Error): void =>
@@ -256,10 +277,11 @@ async function startEventBridge(
   host: string,
   port: number,
   dataDir: string | undefined,
+  allowedOrigins: readonly string[],
 ): Promise<LocalEventBridgeHandle> {
   const service: LocalServiceName = 'eventbridge';
   try {
-    return await starter({ host, port, ...(dataDir === undefined ? {} : { dataDir }) });
+    return await starter({ host, port, allowedOrigins, ...(dataDir === undefined ? {} : { dataDir }) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new LocalRuntimePortInUseError(service, port, host, LOCAL_PORT_ENV_VARS[service]);
