@@ -37,3 +37,5 @@ export * from './ports/uploaded-file-source.errors';
 export type * from './ports/uploaded-file-source.port';
 export type * from './ports/import-report-store.port';
 export type * from './ports/imported-summary-store.port';
+export type * from './ports/stream-history.port';
+export type * from './ports/summary-ledger.port';

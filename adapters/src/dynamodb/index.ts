@@ -10,3 +10,4 @@ export {
 } from './dynamodb.errors';
 export { DynamoDbImportedSummaryStore } from './dynamodb-imported-summary-store';
 export { createDynamoDbClient, createDynamoDbDocumentClient } from './dynamodb-client';
+export { DynamoDbSummaryLedger } from './dynamodb-summary-ledger';
