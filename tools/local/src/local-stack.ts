@@ -3,7 +3,7 @@ import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import {
   BillingMeter, FileCheckpointStore, SharedShardReader, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, startLocalEventBridge, startLocalRuntime,
-  type CheckpointStore, type LocalEventBridge, type LocalRuntime,
+  type CheckpointStore, type LocalEventBridge, type LocalRuntime, type ReplayChaos, type ReplayChaosCounts,
 } from '@wildrydes/local-aws';
 import { awsConnection, createAwsClients, type AwsClients, type AwsConnection, type SdkClient } from '@wildrydes/adapters/clients';
 import { createKinesisClient } from '@wildrydes/adapters/kinesis';
@@ -41,6 +41,13 @@ export interface LocalStackOptions {
   readonly telemetryShards?: number;
   /** Settings as a Lambda would see them (thresholds, names); defaults to this process's environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The mappings' replay mode (the replay suite): redeliveries, random bisects, crashed invocations. Off by default. */
+  readonly replayChaos?: ReplayChaos;
+  /**
+   * Where the services' and mappings' clients connect instead of the stand-ins, per service (the faults suite puts
+   * a fault-injecting proxy here). Provisioning and `clients` still talk to the stand-ins directly.
+   */
+  readonly serviceEndpoints?: (endpoints: LocalRuntime['endpoints']) => Partial<Record<'kinesis' | 'dynamodb' | 's3' | 'eventbridge', string>>;
 }
 
 export interface LocalStack {
@@ -55,6 +62,8 @@ export interface LocalStack {
   streamServiceStats(): Record<string, StreamServiceStats>;
   /** What AWS would bill each service for, counted from every call its clients made. */
   readonly meter: BillingMeter;
+  /** Per stream service, what the replay mode did (zeros without it). */
+  replayChaosCounts(): Record<string, ReplayChaosCounts>;
   /** Resolves when every mapping has read its shards to the tip and no invocation is in flight. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -81,6 +90,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     startEventBridge: async (start) => (bus = await startLocalEventBridge(start)),
   });
   const mappings: KinesisEventSourceMapping[] = [];
+  const mappingsByService = new Map<string, KinesisEventSourceMapping>();
   const stoppers: (() => Promise<void>)[] = [];
   const clients = createAwsClients(runtime.endpoints);
   const meter = new BillingMeter();
@@ -97,7 +107,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     // Each service makes its own clients, as its Lambda would; the meter counts what AWS would bill each of them.
-    const connectionFor = (label: string): AwsConnection => awsConnection(runtime.endpoints, (client) => {
+    const serviceEndpoints = { ...runtime.endpoints, ...options.serviceEndpoints?.(runtime.endpoints) };
+    const connectionFor = (label: string): AwsConnection => awsConnection(serviceEndpoints, (client) => {
       meter.attach(client, label);
       serviceClients.push(client);
     });
@@ -136,7 +147,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         pollIntervalMs: options.pollIntervalMs ?? 1000,
         onFailure: async (failure) => log('error', `${functionName}: records discarded after retries`, { failure }),
         log: (level, message, fields) => log(level, `${functionName}: ${message}`, fields),
+        ...(options.replayChaos === undefined ? {} : { replayChaos: options.replayChaos }),
       });
+      mappingsByService.set(service, mapping);
       mapping.start();
       mappings.push(mapping);
     }
@@ -165,6 +178,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       runtime, clients, bus: eventBridge, ingestionUrl: http.url,
       quarantinedRecords: () => quarantine.kept,
       streamServiceStats: () => stats.snapshot(),
+      replayChaosCounts: () => Object.fromEntries([...mappingsByService].map(([service, mapping]) => [service, mapping.replayChaosCounts()])),
       meter,
       drain: async (timeoutMs = 60_000) => { await Promise.all(mappings.map((m) => m.drain({ timeoutMs }))); },
       stop: async () => {
