@@ -1,5 +1,5 @@
 import {
-  decodeRecord, formatStatusTime, formatUtcDate, parseStatusTime, WINDOW_MS, type ArchiveStore, type QueryEngine, type QuarantineLine,
+  decodeRecord, floorToMinute, formatStatusTime, formatUtcDate, parseStatusTime, WINDOW_MS, type ArchiveStore, type QueryEngine, type QuarantineLine,
   type StreamHistory, type SummaryLedger,
 } from '@wildrydes/domain';
 import type { ReconciliationCounts, ReconciliationRange } from './reconciliation';
@@ -43,7 +43,18 @@ export async function gatherCounts(sources: CountSources, requested: Reconciliat
     await countAlerts(sources.archive, range, sources.publishedAlerts),
   ];
   const emitted = await countEmitted(sources.summaryStream, range, table);
-  return { range, received, archived, quarantined, summarised: table.counts, emitted, alerts };
+  // A unicorn's newest minute may still be open in the aggregation's window state: it is compared apart.
+  const open = new Set([...received.newestMinuteByName].map(([name, start]) => minuteKey(name, start)));
+  let closedMinuteReadings = 0;
+  for (const [key, readings] of table.readingsByMinute) if (!open.has(key)) closedMinuteReadings += readings;
+  let distinctInOpenMinutes = 0;
+  for (const key of open) distinctInOpenMinutes += received.distinctByMinute.get(key) ?? 0;
+  const { newestMinuteByName: _newest, distinctByMinute: _byMinute, ...receivedCounts } = received;
+  return {
+    range, archived, quarantined, emitted, alerts,
+    received: { ...receivedCounts, distinctInClosedMinutes: received.distinctReadings - distinctInOpenMinutes, openMinutes: open.size, distinctInOpenMinutes },
+    summarised: { ...table.counts, closedMinuteReadings },
+  };
 }
 
 const inRange = (time: number, range: ReconciliationRange): boolean => time >= range.from && time < range.to;
@@ -52,7 +63,14 @@ const inRange = (time: number, range: ReconciliationRange): boolean => time >= r
  * What the stream received, decoded by the domain's decoder as the stream services decode it (with the record's
  * arrival as "now", the earliest time a service could have judged it).
  */
-export async function countReceived(history: StreamHistory, range: ReconciliationRange): Promise<ReconciliationCounts['received']> {
+type ReceivedCounts = Omit<ReconciliationCounts['received'], 'distinctInClosedMinutes' | 'openMinutes' | 'distinctInOpenMinutes'> & {
+  /** Distinct readings per (unicorn, minute) in range. */
+  readonly distinctByMinute: ReadonlyMap<string, number>;
+  /** Each unicorn's newest minute with a reading in range. */
+  readonly newestMinuteByName: ReadonlyMap<string, number>;
+};
+
+export async function countReceived(history: StreamHistory, range: ReconciliationRange): Promise<ReceivedCounts> {
   let records = 0, readings = 0, rejectedRecords = 0, rejectedLines = 0;
   const distinct = new Set<string>();
   for await (const record of history.readRetained()) {
@@ -68,7 +86,16 @@ export async function countReceived(history: StreamHistory, range: Reconciliatio
       rejectedLines += decoded.rejections.length;
     }
   }
-  return { records, readings, distinctReadings: distinct.size, rejectedRecords, rejectedLines };
+  const distinctByMinute = new Map<string, number>();
+  const newestMinuteByName = new Map<string, number>();
+  for (const identity of distinct) {
+    const [name, time] = identity.split('\u0000') as [string, string];
+    const start = floorToMinute(Number(time));
+    const key = minuteKey(name, start);
+    distinctByMinute.set(key, (distinctByMinute.get(key) ?? 0) + 1);
+    newestMinuteByName.set(name, Math.max(newestMinuteByName.get(name) ?? -Infinity, start));
+  }
+  return { records, readings, distinctReadings: distinct.size, rejectedRecords, rejectedLines, distinctByMinute, newestMinuteByName };
 }
 
 const sqlTime = (epochMs: number): string => `TIMESTAMP '${formatStatusTime(epochMs)}'`;
@@ -136,7 +163,7 @@ export async function countQuarantined(bucket: ArchiveStore, range: Reconciliati
 }
 
 interface TableMinutes {
-  readonly counts: ReconciliationCounts['summarised'];
+  readonly counts: Omit<ReconciliationCounts['summarised'], 'closedMinuteReadings'>;
   /** Live minutes in range: key → readings. */
   readonly readingsByMinute: ReadonlyMap<string, number>;
   /** Each unicorn's latest live minute from the range's start on (in range or after). */

@@ -20,6 +20,13 @@ export interface ReconciliationCounts {
     /** Records that arrived in range with at least one refused line. */
     readonly rejectedRecords: number;
     readonly rejectedLines: number;
+    /**
+     * Distinct readings in closed minutes: every minute but each unicorn's newest, which the aggregation may still
+     * hold open in its tumbling-window state (up to 15 minutes deployed) before it reaches the table.
+     */
+    readonly distinctInClosedMinutes: number;
+    readonly openMinutes: number;
+    readonly distinctInOpenMinutes: number;
   };
   /** The raw archive (`raw/`, table `wildrydes`). */
   readonly archived: { readonly rows: number; readonly distinctReadings: number };
@@ -36,6 +43,8 @@ export interface ReconciliationCounts {
   readonly summarised: {
     readonly minutes: number;
     readonly readings: number;
+    /** Readings counted in the table's closed minutes (see received.distinctInClosedMinutes). */
+    readonly closedMinuteReadings: number;
     readonly importedMinutes: number;
   };
   /** `wildrydes-summary`, compared minute by minute with the table. */
@@ -92,7 +101,10 @@ export function reconcile(counts: ReconciliationCounts): ReconciliationReport {
     ...Object.entries(quarantined.recordsBySource).filter(([source]) => source !== 'stream').sort()
       .map(([source, n]) => info(`${source} records quarantined`, n)),
     ...Object.entries(quarantined.linesByReason).sort().map(([reason, n]) => info(`quarantined lines ${reason}`, n)),
-    check('readings in UnicornSensorData', summarised.readings, received.distinctReadings),
+    info('readings in UnicornSensorData', summarised.readings),
+    check('readings in closed minutes in UnicornSensorData', summarised.closedMinuteReadings, received.distinctInClosedMinutes),
+    info('open minutes (newest per unicorn, may wait in the window state)', received.openMinutes),
+    info('readings received in open minutes', received.distinctInOpenMinutes),
     info('minutes in UnicornSensorData', summarised.minutes),
     info('imported minutes in UnicornSensorData', summarised.importedMinutes),
     info('minutes emitted', emitted.minutes),
