@@ -94,8 +94,9 @@ describe('crash: the whole stack killed with SIGKILL under load and restarted on
     for (const seed of [1, 2]) {
       acknowledged += await produce(seed, 4000);
       // What the services had processed when the kill came (the status file is rewritten every second).
-      const status = JSON.parse(await readFile(join(dir, 'status.json'), 'utf8').catch(() => '{}')) as { services?: Record<string, { records: number }> };
-      atKill.push(Object.entries(status.services ?? {}).map(([service, stats]) => `${service} ${stats.records}`).join(', '));
+      // (It is rewritten in place: a read may catch it half-written, and then says nothing.)
+      const status = await readFile(join(dir, 'status.json'), 'utf8').then((text) => JSON.parse(text) as { services?: Record<string, { records: number }> }).catch(() => ({}));
+      atKill.push(Object.entries((status as { services?: Record<string, { records: number }> }).services ?? {}).map(([service, stats]) => `${service} ${stats.records}`).join(', '));
       await killGroup(stack);
       stack = await startStack();
     }
