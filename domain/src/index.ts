@@ -38,3 +38,5 @@ export type * from './ports/uploaded-file-source.port';
 export type * from './ports/import-report-store.port';
 export type * from './ports/imported-summary-store.port';
 export type * from './ports/fleet-reader.port';
+export type * from './ports/stream-history.port';
+export type * from './ports/summary-ledger.port';

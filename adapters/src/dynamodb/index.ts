@@ -11,3 +11,4 @@ export {
 export { DynamoDbImportedSummaryStore } from './dynamodb-imported-summary-store';
 export { createDynamoDbClient, createDynamoDbDocumentClient } from './dynamodb-client';
 export { DynamoDbHealthReader, DynamoDbMinuteSummaryReader } from './dynamodb-fleet-readers';
+export { DynamoDbSummaryLedger } from './dynamodb-summary-ledger';

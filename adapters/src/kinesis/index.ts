@@ -10,3 +10,4 @@ export {
 export { createKinesisClient } from './kinesis-client';
 export { KinesisShardActivity, type KinesisShardActivityOptions } from './kinesis-shard-activity';
 export { KinesisSummaryPublisher, SummaryPublishError, toWorkshopJson } from './kinesis-summary-publisher';
+export { KinesisStreamHistory, type KinesisStreamHistoryOptions } from './kinesis-stream-history';

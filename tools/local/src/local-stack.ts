@@ -3,7 +3,7 @@ import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import {
   BillingMeter, FileCheckpointStore, SharedShardReader, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, startLocalEventBridge, startLocalRuntime,
-  type CheckpointStore, type LocalEventBridge, type LocalRuntime,
+  type CheckpointStore, type LocalEventBridge, type LocalRuntime, type ReplayChaos, type ReplayChaosCounts,
 } from '@wildrydes/local-aws';
 import { awsConnection, createAwsClients, type AwsClients, type AwsConnection, type SdkClient } from '@wildrydes/adapters/clients';
 import { createKinesisClient } from '@wildrydes/adapters/kinesis';
@@ -51,6 +51,13 @@ export interface LocalStackOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Serve the fleet dashboard on 127.0.0.1 (port 0 = any free port); absent: no dashboard. */
   readonly dashboard?: { readonly port: number; readonly tileUrl?: string };
+  /** The mappings' replay mode (the replay suite): redeliveries, random bisects, crashed invocations. Off by default. */
+  readonly replayChaos?: ReplayChaos;
+  /**
+   * Where the services' and mappings' clients connect instead of the stand-ins, per service (the faults suite puts
+   * a fault-injecting proxy here). Provisioning and `clients` still talk to the stand-ins directly.
+   */
+  readonly serviceEndpoints?: (endpoints: LocalRuntime['endpoints']) => Partial<Record<'kinesis' | 'dynamodb' | 's3' | 'eventbridge', string>>;
 }
 
 export interface LocalStack {
@@ -67,6 +74,8 @@ export interface LocalStack {
   streamServiceStats(): Record<string, StreamServiceStats>;
   /** What AWS would bill each service for, counted from every call its clients made. */
   readonly meter: BillingMeter;
+  /** Per stream service, what the replay mode did (zeros without it). */
+  replayChaosCounts(): Record<string, ReplayChaosCounts>;
   /** Resolves when every mapping has read its shards to the tip and no invocation is in flight. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -95,6 +104,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     s3NotificationPrefixes: [UPLOADS_PREFIX],
   });
   const mappings: KinesisEventSourceMapping[] = [];
+  const mappingsByService = new Map<string, KinesisEventSourceMapping>();
   const stoppers: (() => Promise<void>)[] = [];
   const clients = createAwsClients(runtime.endpoints);
   const meter = new BillingMeter();
@@ -111,7 +121,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     // Each service makes its own clients, as its Lambda would; the meter counts what AWS would bill each of them.
-    const connectionFor = (label: string): AwsConnection => awsConnection(runtime.endpoints, (client) => {
+    const serviceEndpoints = { ...runtime.endpoints, ...options.serviceEndpoints?.(runtime.endpoints) };
+    const connectionFor = (label: string): AwsConnection => awsConnection(serviceEndpoints, (client) => {
       meter.attach(client, label);
       serviceClients.push(client);
     });
@@ -150,7 +161,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         pollIntervalMs: options.pollIntervalMs ?? 1000,
         onFailure: async (failure) => log('error', `${functionName}: records discarded after retries`, { failure }),
         log: (level, message, fields) => log(level, `${functionName}: ${message}`, fields),
+        ...(options.replayChaos === undefined ? {} : { replayChaos: options.replayChaos }),
       });
+      mappingsByService.set(service, mapping);
       mapping.start();
       mappings.push(mapping);
     }
@@ -183,6 +196,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       runtime, clients, bus: eventBridge, ingestionUrl: http.url, dashboardUrl,
       quarantinedRecords: () => quarantine.kept,
       streamServiceStats: () => stats.snapshot(),
+      replayChaosCounts: () => Object.fromEntries([...mappingsByService].map(([service, mapping]) => [service, mapping.replayChaosCounts()])),
       meter,
       drain: async (timeoutMs = 60_000) => { await Promise.all(mappings.map((m) => m.drain({ timeoutMs }))); },
       stop: async () => {

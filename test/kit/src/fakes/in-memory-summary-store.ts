@@ -61,6 +61,12 @@ export class InMemorySummaryStore implements SummaryStore, MinuteSummaryReader {
       .map((s) => s.summary);
   }
 
+  /** Every stored minute, by name then start. */
+  async listAll(): Promise<StoredSummary[]> {
+    return [...this.items.keys()].map((key) => this.stored(key)!)
+      .sort((a, b) => a.partial.name.localeCompare(b.partial.name) || a.partial.windowStart - b.partial.windowStart);
+  }
+
   async findPending(queries: readonly PendingQuery[]): Promise<PendingWindow[]> {
     const pending: PendingWindow[] = [];
     for (const q of queries) {

@@ -5,6 +5,7 @@ import type {
 import type { CheckpointStore } from './checkpoint-store.port';
 import { EventSourceMappingError } from './event-source-mapping.errors';
 import type { KinesisOnFailureRecord } from './lambda-kinesis-event';
+import type { ReplayChaos } from './replay-chaos';
 import type { SharedShardReader } from './shared-shard-reader';
 
 export type KinesisStreamEventHandler = (
@@ -80,10 +81,16 @@ export interface KinesisEventSourceMappingOptions {
   log?: EventSourceMappingLog;
   /** Epoch milliseconds; tests move it to age records. */
   clock?: () => number;
+  /**
+   * The replay mode (tests only): every batch delivered twice, forced bisects, crashed invocations that restart
+   * from the checkpoint. Off by default. See replay-chaos.ts.
+   */
+  replayChaos?: ReplayChaos;
 }
 
 export type MappingSettings = Required<Omit<KinesisEventSourceMappingOptions,
-  'startingPositionTimestamp' | 'functionResponseTypes' | 'onFailure' | 'shardReader'>> & {
+  'startingPositionTimestamp' | 'functionResponseTypes' | 'onFailure' | 'shardReader' | 'replayChaos'>> & {
+  replayChaos: ReplayChaos | undefined;
   startingPositionTimestamp: Date | undefined;
   reportBatchItemFailures: boolean;
   onFailure: KinesisEventSourceMappingOptions['onFailure'];
@@ -122,6 +129,7 @@ export function resolveSettings(options: KinesisEventSourceMappingOptions): Mapp
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
     log: options.log ?? defaultLog,
     clock: options.clock ?? Date.now,
+    replayChaos: options.replayChaos,
   };
   const check = (ok: boolean, message: string): void => {
     if (!ok) throw new EventSourceMappingError('ESM_INVALID_CONFIGURATION', message);
@@ -143,6 +151,9 @@ export function resolveSettings(options: KinesisEventSourceMappingOptions): Mapp
   check(settings.shardReader === undefined
     || (settings.shardReader.streamName === settings.streamName && settings.shardReader.kinesis === settings.kinesis),
   'a shardReader serves the mappings of its own stream and Kinesis client only');
+  const share = (value: number | undefined): boolean => value === undefined || (value >= 0 && value <= 1);
+  check(settings.replayChaos === undefined || (share(settings.replayChaos.bisectShare) && share(settings.replayChaos.crashShare)),
+    'replayChaos shares must be from 0 to 1');
   check(settings.maxPayloadBytes > 0 && settings.timeoutSeconds > 0 && settings.maxStateBytes > 0,
     'maxPayloadBytes, maxStateBytes and timeoutSeconds must be positive');
   return settings;

@@ -12,3 +12,4 @@ export { createLocalKinesisClient } from './local-kinesis-client';
 export {
   SharedShardReader, type SharedShardReaderLease, type SharedShardReaderOptions,
 } from './shared-shard-reader';
+export { ForcedBisectError, type ReplayChaos, type ReplayChaosCounts } from './replay-chaos';

@@ -1,8 +1,13 @@
+import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import {
   CreateStreamCommand, DescribeStreamSummaryCommand, PutRecordsCommand, type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import kinesalite from 'kinesalite';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { EventSourceMappingLog, KinesisEventSourceMappingOptions } from './event-source-mapping.options';
+import { InMemoryCheckpointStore } from './in-memory-checkpoint-store';
+import { KinesisEventSourceMapping } from './kinesis-event-source-mapping';
 import { createLocalKinesisClient } from './local-kinesis-client';
 
 export interface LocalKinesis {
@@ -80,4 +85,69 @@ export async function putRecords(kinesis: KinesisClient, streamName: string, ent
     }));
   }
   return results;
+}
+
+/** What a mapping test file shares: one kinesalite, fresh streams, mappings stopped and temp folders removed after each test. */
+export interface MappingHarness {
+  /** The file's kinesalite (filled in before the first test). */
+  readonly local: LocalKinesis;
+  /** Every log line of the mappings of the current test. */
+  readonly logs: { level: string; message: string }[];
+  readonly log: EventSourceMappingLog;
+  /** Mappings, clients and folders to dispose of after the current test. */
+  readonly mappings: KinesisEventSourceMapping[];
+  readonly clients: KinesisClient[];
+  readonly dirs: string[];
+  newStream(shardCount?: number): Promise<{ name: string; arn: string }>;
+  /** A started mapping with fast test timings, stopped after the test; `options` override any default. */
+  startMapping(options: Partial<KinesisEventSourceMappingOptions> & Pick<KinesisEventSourceMappingOptions, 'streamName'>): KinesisEventSourceMapping;
+}
+
+/** Registers the hooks of a mapping test file and returns its harness. */
+export function useMappingHarness(functionName: string, streamPrefix: string): MappingHarness {
+  const local = {} as LocalKinesis;
+  const mappings: KinesisEventSourceMapping[] = [];
+  const logs: { level: string; message: string }[] = [];
+  const clients: KinesisClient[] = [];
+  const dirs: string[] = [];
+  let streams = 0;
+
+  beforeAll(async () => {
+    Object.assign(local, await startKinesalite());
+  });
+  afterEach(async () => {
+    await Promise.all(mappings.splice(0).map((mapping) => mapping.stop()));
+    for (const client of clients.splice(0)) client.destroy();
+    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+    logs.length = 0;
+  });
+  afterAll(async () => {
+    await local.close?.();
+  });
+
+  const log: EventSourceMappingLog = (level, message) => logs.push({ level, message });
+  return {
+    local, logs, mappings, clients, dirs, log,
+    newStream: async (shardCount = 1) => {
+      const name = `${streamPrefix}-${++streams}`;
+      return { name, arn: await createStream(local.kinesis, name, shardCount) };
+    },
+    startMapping: (options) => {
+      const mapping = new KinesisEventSourceMapping({
+        kinesis: local.kinesis,
+        functionName,
+        handler: async () => undefined,
+        checkpointStore: new InMemoryCheckpointStore(),
+        startingPosition: 'TRIM_HORIZON',
+        pollIntervalMs: 10,
+        maxBackoffMs: 20,
+        shardDiscoveryIntervalMs: 100,
+        log,
+        ...options,
+      });
+      mappings.push(mapping);
+      mapping.start();
+      return mapping;
+    },
+  };
 }

@@ -1,70 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeStreamSummaryCommand, SplitShardCommand, type GetRecordsCommandOutput, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ShardCheckpoint } from './checkpoint-store.port';
 import { FileCheckpointStore } from './file-checkpoint-store';
 import { InMemoryCheckpointStore } from './in-memory-checkpoint-store';
-import type { EventSourceMappingLog, KinesisEventSourceMappingOptions } from './event-source-mapping.options';
 import { KinesisEventSourceMapping } from './kinesis-event-source-mapping';
 import type { KinesisOnFailureRecord } from './lambda-kinesis-event';
 import { createLocalKinesisClient } from './local-kinesis-client';
 import {
-  createStream, eventually, putRecords, startKinesalite, type LocalKinesis, type PutEntry, type PutResult,
+  eventually, putRecords, useMappingHarness, type PutEntry, type PutResult,
 } from './kinesalite.test-support';
 
 const FUNCTION = 'track-health';
 const DRAIN = { timeoutMs: 15_000 };
 
-let local: LocalKinesis;
-let streams = 0;
-const mappings: KinesisEventSourceMapping[] = [];
-const clients: KinesisClient[] = [];
-const dirs: string[] = [];
-const logs: { level: string; message: string }[] = [];
-const log: EventSourceMappingLog = (level, message) => logs.push({ level, message });
-
-beforeAll(async () => {
-  local = await startKinesalite();
-});
-
-afterEach(async () => {
-  await Promise.all(mappings.splice(0).map((mapping) => mapping.stop()));
-  for (const client of clients.splice(0)) client.destroy();
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-  logs.length = 0;
-});
-
-afterAll(async () => {
-  await local?.close();
-});
-
-async function newStream(shardCount = 1): Promise<{ name: string; arn: string }> {
-  const name = `esm-test-${++streams}`;
-  return { name, arn: await createStream(local.kinesis, name, shardCount) };
-}
-
-type TestOptions = Partial<KinesisEventSourceMappingOptions> & Pick<KinesisEventSourceMappingOptions, 'streamName'>;
-
-function startMapping(options: TestOptions): KinesisEventSourceMapping {
-  const mapping = new KinesisEventSourceMapping({
-    kinesis: local.kinesis,
-    functionName: FUNCTION,
-    handler: async () => undefined,
-    checkpointStore: new InMemoryCheckpointStore(),
-    startingPosition: 'TRIM_HORIZON',
-    pollIntervalMs: 10,
-    maxBackoffMs: 20,
-    shardDiscoveryIntervalMs: 100,
-    log,
-    ...options,
-  });
-  mappings.push(mapping);
-  mapping.start();
-  return mapping;
-}
+const { local, log, logs, mappings, clients, dirs, newStream, startMapping } = useMappingHarness(FUNCTION, 'esm-test');
 
 /** A handler that records every invocation; `respond` decides its outcome (throw to fail the batch). */
 function recorder(respond: (sequenceNumbers: string[], call: number) => KinesisStreamBatchResponse | void = () => undefined) {

@@ -7,6 +7,7 @@ import {
 } from './event-source-mapping.options';
 import { KinesisShardPoller, type IteratorStart, type ShardPollerRuntime } from './kinesis-shard-poller';
 import type { EventSourceIdentity } from './lambda-kinesis-event';
+import type { ReplayChaosCounts } from './replay-chaos';
 
 type Finished = 'read' | 'skipped';
 
@@ -30,6 +31,7 @@ export class KinesisEventSourceMapping {
   private lastFinishTick = -1;
   private wakeDiscovery: (() => void) | undefined;
   private readonly listeners = new Set<() => void>();
+  private readonly chaosCounts: ReplayChaosCounts = { invocations: 0, redeliveries: 0, forcedBisects: 0, crashes: 0 };
 
   constructor(options: KinesisEventSourceMappingOptions) {
     this.settings = resolveSettings(options);
@@ -42,6 +44,11 @@ export class KinesisEventSourceMapping {
       throw new EventSourceMappingError('ESM_ALREADY_STARTED', 'a mapping starts once; create a new one to restart');
     }
     this.running = this.discover();
+  }
+
+  /** What the replay mode did so far (all zero without it). */
+  replayChaosCounts(): Readonly<ReplayChaosCounts> {
+    return { ...this.chaosCounts };
   }
 
   /** Stops polling after the invocations in flight have finished and been checkpointed. */
@@ -125,6 +132,7 @@ export class KinesisEventSourceMapping {
       identity: await this.identity(),
       signal: this.abort.signal,
       shared: this.settings.shardReader?.lease(),
+      chaosCounts: this.chaosCounts,
       nextTick: () => ++this.tick,
       changed: () => this.changed(),
       sleep: (ms) => this.sleep(ms),

@@ -6,6 +6,7 @@ import {
   copyRecord, eventBytes, lambdaContext, onFailureRecord, retryFromIndex, stateOf, toDeliverableRecord, tumblingWindowEvent,
   windowOf, windowTime, type DeliverableRecord, type EventSourceIdentity, type FailureCondition, type WindowBounds,
 } from './lambda-kinesis-event';
+import { ChaoticInvoker, type ChaosOutcome, type ReplayChaosCounts } from './replay-chaos';
 import { BEFORE_FIRST_RECORD, type SharedShardReaderLease } from './shared-shard-reader';
 
 export type IteratorStart =
@@ -20,6 +21,8 @@ export interface ShardPollerRuntime {
   readonly signal: AbortSignal;
   /** The shared shard reader, when the mapping uses one. */
   readonly shared: SharedShardReaderLease | undefined;
+  /** What the replay mode did, summed over the mapping's shards. */
+  readonly chaosCounts: ReplayChaosCounts;
   /** A counter that orders poll starts against drain() calls. */
   nextTick(): number;
   changed(): void;
@@ -49,7 +52,8 @@ const WINDOW_ENVELOPE_BYTES = 512;
 /** What one invocation of a tumbling-window batch came to. */
 type WindowOutcome =
   | { kind: 'succeeded'; state: Record<string, unknown>; bytes: number }
-  | { kind: 'failed'; retryFrom: number; functionError: boolean };
+  | { kind: 'failed'; retryFrom: number; functionError: boolean }
+  | { kind: 'crashed' };
 
 /**
  * Reads one shard the way Lambda's Kinesis poller does: one batch in flight, records in order, a batch
@@ -68,17 +72,56 @@ export class KinesisShardPoller {
   /** The sequence number last saved, saved again with the window when only the window changes. */
   private lastCheckpoint: string | undefined;
   private window: OpenWindowState | undefined;
+  /** Where this poller began, to begin there again after a crash with nothing checkpointed. */
+  private readonly initialStart: IteratorStart;
+  /** Set in the replay mode only. */
+  private readonly chaos: ChaoticInvoker | undefined;
 
   /** `resume` is the checkpoint `start` comes from, if any: with tumbling windows it holds the open window. */
   constructor(
     readonly shardId: string, private start: IteratorStart, private readonly rt: ShardPollerRuntime, resume?: ShardCheckpoint,
   ) {
-    this.lastCheckpoint = resume?.sequenceNumber;
-    if (resume?.window && rt.settings.tumblingWindowInSeconds > 0) {
-      const { start: windowStart, end, state } = resume.window;
+    this.initialStart = start;
+    this.resumeFrom(resume);
+    const { replayChaos, functionName } = rt.settings;
+    this.chaos = replayChaos === undefined ? undefined : new ChaoticInvoker(replayChaos, functionName, shardId, rt.chaosCounts);
+  }
+
+  private resumeFrom(checkpoint: ShardCheckpoint | undefined): void {
+    this.lastCheckpoint = checkpoint?.sequenceNumber;
+    this.window = undefined;
+    if (checkpoint?.window && this.rt.settings.tumblingWindowInSeconds > 0) {
+      const { start: windowStart, end, state } = checkpoint.window;
       this.window = {
         bounds: { startMs: Date.parse(windowStart), endMs: Date.parse(end) }, state, stateBytes: Buffer.byteLength(JSON.stringify(state)),
       };
+    }
+  }
+
+  /**
+   * After a crashed invocation (replay mode): forget everything read and not checkpointed, and read again from the
+   * saved checkpoint with the window state saved with it, as a new poller would after a restart.
+   */
+  private async restartFromCheckpoint(): Promise<void> {
+    const { checkpointStore, streamName, functionName, log } = this.rt.settings;
+    const saved = await this.rt.retrying('checkpoint load', { shardId: this.shardId },
+      () => checkpointStore.load(streamName, functionName, this.shardId));
+    this.buffer.length = 0;
+    this.retries.length = 0;
+    this.iterator = undefined;
+    this.ended = false;
+    this.start = saved === undefined ? this.initialStart : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: saved.sequenceNumber };
+    this.resumeFrom(saved);
+    log('info', 'replay mode: invocation abandoned; restarting from the checkpoint', { functionName, shardId: this.shardId, checkpoint: saved?.sequenceNumber });
+  }
+
+  /** One invocation: straight, or through the replay mode's redeliveries, forced failures and crashes. */
+  private async invoke<T>(call: () => Promise<T>): Promise<ChaosOutcome<T>> {
+    if (this.chaos) return this.chaos.invoke(call);
+    try {
+      return { kind: 'answered', response: await call() };
+    } catch (error) {
+      return { kind: 'failed', error };
     }
   }
 
@@ -100,6 +143,7 @@ export class KinesisShardPoller {
         await this.rt.sleep(this.rt.backoffMs(++this.apiFailures));
       }
     }
+    await this.chaos?.settled();
     return 'stopped';
   }
 
@@ -266,18 +310,19 @@ export class KinesisShardPoller {
     this.rt.changed();
     let retryFrom: number | undefined;
     let functionError = false;
-    try {
-      const response = await settings.handler({ Records: records.map((record) => copyRecord(record.event)) }, this.context());
-      retryFrom = settings.reportBatchItemFailures ? retryFromIndex(response, sequenceNumbers) : undefined;
-    } catch (error) {
+    const outcome = await this.invoke(async () => settings.handler({ Records: records.map((record) => copyRecord(record.event)) }, this.context()));
+    if (outcome.kind === 'answered') {
+      retryFrom = settings.reportBatchItemFailures ? retryFromIndex(outcome.response, sequenceNumbers) : undefined;
+    } else if (outcome.kind === 'failed') {
       functionError = true;
       retryFrom = 0;
       settings.log('warn', 'function failed', {
-        functionName: settings.functionName, shardId: this.shardId, batchSize: records.length, error: String(error),
+        functionName: settings.functionName, shardId: this.shardId, batchSize: records.length, error: String(outcome.error),
       });
     }
     try {
-      await this.settle({ records, retries: batch.retries }, retryFrom, functionError);
+      if (outcome.kind === 'crashed') await this.restartFromCheckpoint();
+      else await this.settle({ records, retries: batch.retries }, retryFrom, functionError);
     } finally {
       this.inFlight = false;
       this.rt.changed();
@@ -337,6 +382,7 @@ export class KinesisShardPoller {
     const { records } = batch;
     const given = this.window?.state ?? {};
     const outcome = await this.invokeWindow(records, bounds, given);
+    if (outcome.kind === 'crashed') return this.restartFromCheckpoint();
     if (outcome.kind === 'failed') return this.retryWindowBatch(batch, outcome.retryFrom, outcome.functionError);
     if (outcome.bytes <= this.rt.settings.maxStateBytes) {
       this.window = { bounds, state: outcome.state, stateBytes: outcome.bytes };
@@ -366,13 +412,14 @@ export class KinesisShardPoller {
       isFinalInvokeForWindow: false, isWindowTerminatedEarly: false,
     });
     const fields = { functionName: settings.functionName, shardId: this.shardId, batchSize: records.length };
-    let response: unknown;
-    try {
-      response = await settings.handler(event, this.context());
-    } catch (error) {
-      settings.log('warn', 'function failed', { ...fields, error: String(error) });
+    // Each delivery gets its own copy of the event, as two Lambda invocations would.
+    const outcome = await this.invoke(async () => settings.handler(structuredClone(event), this.context()));
+    if (outcome.kind === 'crashed') return outcome;
+    if (outcome.kind === 'failed') {
+      settings.log('warn', 'function failed', { ...fields, error: String(outcome.error) });
       return { kind: 'failed', retryFrom: 0, functionError: true };
     }
+    const response: unknown = outcome.response;
     const returned = stateOf(response);
     if (!returned) {
       settings.log('warn', 'function returned no state', fields);
@@ -426,14 +473,13 @@ export class KinesisShardPoller {
           isFinalInvokeForWindow: true, isWindowTerminatedEarly: early,
         });
         let failure: string | undefined;
-        try {
-          const response = await settings.handler(event, this.context());
-          if (!stateOf(response)) failure = 'function returned no state';
-          else if (settings.reportBatchItemFailures && retryFromIndex(response, []) !== undefined) {
-            failure = 'function reported batch item failures';
-          }
-        } catch (error) {
-          failure = String(error);
+        // A crash here is retried like a failure: the window's state is the same either way.
+        const outcome = await this.invoke(async () => settings.handler(structuredClone(event), this.context()));
+        if (outcome.kind === 'crashed') failure = 'invocation abandoned (replay mode)';
+        else if (outcome.kind === 'failed') failure = String(outcome.error);
+        else if (!stateOf(outcome.response)) failure = 'function returned no state';
+        else if (settings.reportBatchItemFailures && retryFromIndex(outcome.response, []) !== undefined) {
+          failure = 'function reported batch item failures';
         }
         if (failure === undefined) {
           this.window = early ? { bounds: open.bounds, state: {}, stateBytes: 2 } : undefined;

@@ -1,19 +1,16 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeStreamSummaryCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamStateResponse } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ShardCheckpoint } from './checkpoint-store.port';
-import type {
-  EventSourceMappingLog, KinesisEventSourceMappingOptions, KinesisTumblingWindowEvent,
-} from './event-source-mapping.options';
+import type { KinesisTumblingWindowEvent } from './event-source-mapping.options';
 import { FileCheckpointStore } from './file-checkpoint-store';
 import { InMemoryCheckpointStore } from './in-memory-checkpoint-store';
-import { KinesisEventSourceMapping } from './kinesis-event-source-mapping';
 import type { KinesisOnFailureRecord } from './lambda-kinesis-event';
 import {
-  createStream, eventually, putRecords, startKinesalite, type LocalKinesis, type PutEntry, type PutResult,
+  eventually, putRecords, useMappingHarness, type PutEntry, type PutResult,
 } from './kinesalite.test-support';
 
 const FUNCTION = 'aggregate-distance';
@@ -21,51 +18,7 @@ const FUNCTION = 'aggregate-distance';
 const SHORT_WINDOW = 1;
 const LONG_WINDOW = 900;
 
-let local: LocalKinesis;
-let streams = 0;
-const mappings: KinesisEventSourceMapping[] = [];
-const dirs: string[] = [];
-const logs: { level: string; message: string }[] = [];
-const log: EventSourceMappingLog = (level, message) => logs.push({ level, message });
-
-beforeAll(async () => {
-  local = await startKinesalite();
-});
-
-afterEach(async () => {
-  await Promise.all(mappings.splice(0).map((mapping) => mapping.stop()));
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-  logs.length = 0;
-});
-
-afterAll(async () => {
-  await local?.close();
-});
-
-async function newStream(shardCount = 1): Promise<{ name: string; arn: string }> {
-  const name = `tumbling-test-${++streams}`;
-  return { name, arn: await createStream(local.kinesis, name, shardCount) };
-}
-
-type TestOptions = Partial<KinesisEventSourceMappingOptions> & Pick<KinesisEventSourceMappingOptions, 'streamName'>;
-
-function startMapping(options: TestOptions): KinesisEventSourceMapping {
-  const mapping = new KinesisEventSourceMapping({
-    kinesis: local.kinesis,
-    functionName: FUNCTION,
-    handler: async () => undefined,
-    checkpointStore: new InMemoryCheckpointStore(),
-    startingPosition: 'TRIM_HORIZON',
-    pollIntervalMs: 10,
-    maxBackoffMs: 20,
-    shardDiscoveryIntervalMs: 100,
-    log,
-    ...options,
-  });
-  mappings.push(mapping);
-  mapping.start();
-  return mapping;
-}
+const { local, logs, dirs, newStream, startMapping } = useMappingHarness(FUNCTION, 'tumbling-test');
 
 interface Tally extends Record<string, unknown> {
   count?: number;

@@ -37,8 +37,9 @@ export function findRepoRoot(from: string = dirname(fileURLToPath(import.meta.ur
   }
 }
 
+/** `.wildrydes/local.json` at the repository root, or `WILDRYDES_ENDPOINTS_FILE` (a suite running the stack as a process). */
 export function defaultEndpointsFilePath(): string {
-  return join(findRepoRoot(), '.wildrydes', 'local.json');
+  return process.env['WILDRYDES_ENDPOINTS_FILE'] ?? join(findRepoRoot(), '.wildrydes', 'local.json');
 }
 
 export async function writeLocalEndpointsFile(path: string, content: LocalEndpointsFile): Promise<void> {

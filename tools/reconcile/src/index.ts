@@ -1,0 +1,3 @@
+export * from './reconciliation';
+export * from './count-sources';
+export * from './open-sources';
