@@ -6,3 +6,4 @@ export * from './cli-process.test-support';
 export * from './local-stack.test-support';
 export * from './cli-runtime';
 export * from './usage-error';
+export * from './import-reports';

@@ -7,13 +7,25 @@
  *   npm start -- [--unicorns N] [--seed S] [--duration 10m] [--data-dir DIR]
  */
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { KinesisStreamReader, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
-import { defaultEndpointsFilePath } from '@wildrydes/local-aws';
+import { defaultEndpointsFilePath, loadLocalEnvCommand, localEnvFilePath } from '@wildrydes/local-aws';
 import { runMain } from '@wildrydes/cli-support';
 import { FleetSimulation, RESOURCE_NAMES, type UnicornAlert } from '@wildrydes/domain';
 import { parseStartCommandLine } from './local-options';
 import { startLocalStack } from './local-stack';
+import { followImportReports, formatImportLine } from './import-report-feed';
+import { awsCliCommands, curlCommands, uploadCommands } from './try-it';
+
+/** On a terminal the live status line is redrawn in place, so a line printed over it clears it first. */
+const CLEAR_LINE = process.stdout.isTTY ? '\r\x1b[K' : '';
+const printLine = (line: string): void => {
+  process.stdout.write(`${CLEAR_LINE}${line}\n`);
+};
+const printError = (line: string): void => {
+  if (CLEAR_LINE !== '') process.stdout.write(CLEAR_LINE);
+  process.stderr.write(`${line}\n`);
+};
 
 const formatAlert = (a: UnicornAlert): string => {
   const what = a.vital === null ? a.kind : `${a.kind} ${a.vital} ${a.value} (threshold ${a.threshold})`;
@@ -36,10 +48,11 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     onAlert: (alert) => {
       alerts++;
-      process.stdout.write(`\r\x1b[K${formatAlert(alert)}\n`);
+      printLine(formatAlert(alert));
     },
   });
   const e = stack.runtime.endpoints;
+  const envFile = localEnvFilePath(stack.runtime.endpointsFile ?? defaultEndpointsFilePath());
   console.log(`Wild Rydes is running (ready in ${Math.round(performance.now() - t0)} ms).
 
   kinesis      ${e.kinesis}   streams ${RESOURCE_NAMES.telemetryStream}, ${RESOURCE_NAMES.summaryStream}
@@ -47,9 +60,17 @@ async function main(argv: readonly string[]): Promise<number> {
   s3           ${e.s3}   bucket ${RESOURCE_NAMES.dataBucket} (files under ${e.s3DataDir})
   eventbridge  ${e.eventbridge}   bus ${RESOURCE_NAMES.eventBus}
   http         ${stack.ingestionUrl}/telemetry   (POST readings; upload files under uploads/ in the bucket)
-  endpoints    .wildrydes/local.json
+  endpoints    ${relative(process.cwd(), stack.runtime.endpointsFile ?? defaultEndpointsFilePath())}, and for any AWS SDK or CLI: ${loadLocalEnvCommand(envFile)}
   fleet        ${options.unicorns === 0 ? 'none (outside producers only)' : `${options.unicorns} unicorns, seed ${options.seed}; Bucephalus is declining`}
+
+Try it from another terminal (from the repository root):
+${[...curlCommands(stack.ingestionUrl), ...uploadCommands(), ...awsCliCommands(e)].map((command) => `  ${command}`).join('\n')}
 `);
+  const importReports = followImportReports(stack.clients.s3, RESOURCE_NAMES.dataBucket, {
+    intervalMs: 1000,
+    onReport: (report) => printLine(formatImportLine(report)),
+    onError: (error) => printError(`import reports: ${(error as Error).message}`),
+  });
 
   const stream = new KinesisTelemetryStream(stack.clients.kinesis, RESOURCE_NAMES.telemetryStream);
   const encoder = new TextEncoder();
@@ -67,7 +88,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const records = fleet.tick().map((r) => ({ partitionKey: r.partitionKey, data: encoder.encode(r.data) }));
     stream.put(records).then(
       (outcome) => { sent += outcome.accepted; failed += outcome.rejected.length; },
-      (error: unknown) => { failed += records.length; console.error(`\rproducer: ${(error as Error).message}`); },
+      (error: unknown) => { failed += records.length; printError(`producer: ${(error as Error).message}`); },
     );
   }, 1000);
 
@@ -95,9 +116,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.once('SIGTERM', resolve);
     if (options.durationMs !== undefined) setTimeout(resolve, options.durationMs).unref();
   });
-  process.stdout.write('\nstopping…\n');
+  process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}stopping…\n`);
   if (tick) clearInterval(tick);
   clearInterval(status);
+  await importReports.stop();
   clearInterval(statusWriter);
   abort.abort();
   await summaryCount;

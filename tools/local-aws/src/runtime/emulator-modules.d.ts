@@ -50,6 +50,8 @@ declare module 's3rver' {
   class S3rver {
     constructor(options?: S3rverOptions);
     callback(): import('node:http').RequestListener;
+    /** Koa's middleware list: what is unshifted here runs before s3rver's own. */
+    readonly middleware: ((ctx: { req: import('node:http').IncomingMessage }, next: () => Promise<unknown>) => Promise<unknown>)[];
     run(): Promise<import('node:net').AddressInfo>;
     close(): Promise<void>;
   }
