@@ -101,7 +101,7 @@ describe('npm start as a process, piped (stdout is not a terminal), on free port
     await expect(exitCode).resolves.toBe(0);
     expect(stdout).not.toMatch(/[\r\x1b]/);
     expect(stderr).not.toMatch(/[\r\x1b]/);
-    expect(printed('ALERT').find((line) => line.includes('Pegasus'))).toMatch(/^ALERT critical +Pegasus +VitalCritical health 20 \(threshold 50\)/);
+    expect(printed('ALERT').find((line) => line.includes('Pegasus'))).toMatch(/^ALERT critical +Pegasus +VitalCritical HealthPoints 20 \(threshold 50\)/);
     await expect(readFile(localEnvFilePath(join(dir, 'local.json')), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
