@@ -27,6 +27,14 @@ const printError = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+const printReload = (outcome: { service: string; changed: string; ms: number } | { service: string; changed: string; error: Error }): void => {
+  if ('error' in outcome) {
+    printError(`RELOAD ${outcome.service} failed (${outcome.changed}); the previous code keeps running:\n${outcome.error.message.split('\n').slice(0, 6).join('\n')}`);
+  } else {
+    printLine(`RELOAD ${outcome.service}: handlers rebuilt after ${outcome.changed} changed (${Math.round(outcome.ms)} ms)`);
+  }
+};
+
 const formatAlert = (a: UnicornAlert): string => {
   const what = a.vital === null ? a.kind : `${a.kind} ${a.vital} ${a.value} (threshold ${a.threshold})`;
   return `ALERT ${a.severity.padEnd(8)} ${a.name.padEnd(12)} ${what} at ${a.readingTime} UTC`;
@@ -46,6 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
     writeEndpointsFile: true,
     telemetryShards: options.shards,
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.watch ? { watch: { onReload: (outcome) => printReload(outcome) } } : {}),
     onAlert: (alert) => {
       alerts++;
       printLine(formatAlert(alert));
@@ -61,6 +70,7 @@ async function main(argv: readonly string[]): Promise<number> {
   eventbridge  ${e.eventbridge}   bus ${RESOURCE_NAMES.eventBus}
   http         ${stack.ingestionUrl}/telemetry   (POST readings; upload files under uploads/ in the bucket)
   endpoints    ${relative(process.cwd(), stack.runtime.endpointsFile ?? defaultEndpointsFilePath())}, and for any AWS SDK or CLI: ${loadLocalEnvCommand(envFile)}
+  watch        ${options.watch ? 'on: editing a service, the domain or the adapters reloads the services using it' : 'off (npm start -- --watch reloads services on edits)'}
   fleet        ${options.unicorns === 0 ? 'none (outside producers only)' : `${options.unicorns} unicorns, seed ${options.seed}; Bucephalus is declining`}
 
 Try it from another terminal (from the repository root):
