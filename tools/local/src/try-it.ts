@@ -45,5 +45,5 @@ export function curlCommands(ingestionUrl: string): string[] {
 
 /** Uploads through the project's own command, which waits for the import report. */
 export function uploadCommands(): string[] {
-  return [`npx wildrydes-upload ${EXAMPLE_FILES.uploadGzip}`, `npx wildrydes-upload ${EXAMPLE_FILES.uploadWithBadLines}`];
+  return [`npx wildrydes-upload --local ${EXAMPLE_FILES.uploadGzip}`, `npx wildrydes-upload --local ${EXAMPLE_FILES.uploadWithBadLines}`];
 }
