@@ -25,6 +25,7 @@ export * from './query/invalid-query-parameter.error';
 export type * from './ports/telemetry-stream.port';
 export type * from './ports/alert-publisher.port';
 export type * from './ports/health-store.port';
+export type * from './ports/shard-activity.port';
 export type * from './ports/summary-store.port';
 export type * from './ports/summary-publisher.port';
 export type * from './ports/archive-store.port';

@@ -34,7 +34,7 @@ describe('WildRydesAggregationStack', () => {
       ...STREAM_MAPPING_DEFAULTS,
       FunctionName: { Ref: t.logicalId(stacks.aggregation.aggregateMinutes.function) },
       EventSourceArn: t.ref(stacks.stateful.telemetryStream.streamArn),
-      BatchSize: 1000,
+      BatchSize: 10000,
       MaximumBatchingWindowInSeconds: 20,
       TumblingWindowInSeconds: 900,
       DestinationConfig: { OnFailure: { Destination: t.failureQueueArn() } },

@@ -34,7 +34,7 @@ describe('WildRydesArchivalStack', () => {
       ...STREAM_MAPPING_DEFAULTS,
       FunctionName: { Ref: t.logicalId(stacks.archival.archiveReadings.function) },
       EventSourceArn: t.ref(stacks.stateful.telemetryStream.streamArn),
-      BatchSize: 1000,
+      BatchSize: 10000,
       MaximumBatchingWindowInSeconds: 20,
       DestinationConfig: { OnFailure: { Destination: t.failureQueueArn() } },
     });

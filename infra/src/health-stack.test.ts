@@ -55,10 +55,11 @@ describe('WildRydesHealthStack', () => {
     ));
   });
 
-  it('detect-silence may do exactly: BatchGetItem/Scan/PutItem on UnicornHealth, PutEvents on the bus, report its failure', () => {
+  it('detect-silence may do exactly: BatchGetItem/Scan/PutItem on UnicornHealth, read shards of wildrydes, PutEvents on the bus, report its failure', () => {
     const { stateful, health } = stacks;
     expect(t.grantsOf(health.detectSilence)).toEqual(grantMap(
       [['dynamodb:BatchGetItem', 'dynamodb:Scan', 'dynamodb:PutItem'], [t.ref(stateful.healthTable.tableArn)]],
+      [['kinesis:GetShardIterator', 'kinesis:GetRecords'], [t.ref(stateful.telemetryStream.streamArn)]],
       [['events:PutEvents'], [t.ref(stateful.eventBus.eventBusArn)]],
       [SQS_DESTINATION, [t.failureQueueArn()]],
       t.logWrites(health.detectSilence),
@@ -73,6 +74,10 @@ describe('WildRydesHealthStack', () => {
       HEALTH_TABLE_NAME: t.ref(stacks.stateful.healthTable.tableName),
       EVENT_BUS_NAME: t.ref(stacks.stateful.eventBus.eventBusName),
     });
+  });
+
+  it('detect-silence gets the telemetry stream it may read', () => {
+    expect(t.environmentOf(stacks.health.detectSilence)).toMatchObject({ TELEMETRY_STREAM_NAME: t.ref(stacks.stateful.telemetryStream.streamName) });
   });
 
   it('the silence scan runs every minute; a failed run is not retried (the next one covers it) and lands in the failure queue', () => {

@@ -7,7 +7,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Construct } from 'constructs';
 import { STREAM_MAPPINGS } from '@wildrydes/domain';
 import { addKinesisMapping, failureQueue } from './kinesis-mapping';
-import { ServiceFunction, useEventBus, useTable } from './service-function';
+import { ServiceFunction, useEventBus, useStream, useTable } from './service-function';
 
 export interface WildRydesHealthStackProps extends StackProps {
   readonly telemetryStream: kinesis.IStream;
@@ -48,6 +48,8 @@ export class WildRydesHealthStack extends Stack {
     // Scan lists the shards' last-seen records, BatchGetItem loads the quiet unicorns of idle shards, PutItem marks each
     // one silent (conditional).
     useTable(this.detectSilence, props.healthTable, 'HEALTH_TABLE_NAME', ['dynamodb:BatchGetItem', 'dynamodb:Scan', 'dynamodb:PutItem']);
+    // A shard not saved lately is judged only if no record reached it since: one AT_TIMESTAMP read tells.
+    useStream(this.detectSilence, props.telemetryStream, 'TELEMETRY_STREAM_NAME', ['kinesis:GetShardIterator', 'kinesis:GetRecords']);
     useEventBus(this.detectSilence, props.eventBus, 'EVENT_BUS_NAME', ['events:PutEvents']);
     // A failed scan is not retried: the next one starts a minute later and judges every unicorn afresh, so a retry
     // would only overlap it. The failure is still recorded in the failure queue.

@@ -122,6 +122,8 @@ export type DynamoDbAction =
   | 'dynamodb:GetItem' | 'dynamodb:BatchGetItem' | 'dynamodb:Query' | 'dynamodb:Scan'
   | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:BatchWriteItem';
 export type KinesisWriteAction = 'kinesis:PutRecord' | 'kinesis:PutRecords';
+/** Reads outside an event source mapping (the silence scan's look at one shard). */
+export type KinesisReadAction = 'kinesis:GetShardIterator' | 'kinesis:GetRecords';
 export type EventBridgeAction = 'events:PutEvents';
 export type S3ObjectAction = 's3:GetObject' | 's3:PutObject';
 
@@ -136,8 +138,8 @@ export function useTable(fn: ServiceFunction, table: dynamodb.ITableV2, env: str
   fn.function.addEnvironment(env, table.tableName);
 }
 
-/** Writes to one stream and its name in `env`. (Reading is the event source mapping's grant: `kinesis-mapping.ts`.) */
-export function useStream(fn: ServiceFunction, stream: kinesis.IStream, env: string, actions: readonly KinesisWriteAction[]): void {
+/** Writes to (or direct reads of) one stream and its name in `env`. (A mapping's reading is its own grant: `kinesis-mapping.ts`.) */
+export function useStream(fn: ServiceFunction, stream: kinesis.IStream, env: string, actions: readonly (KinesisWriteAction | KinesisReadAction)[]): void {
   grant(fn, actions, [stream.streamArn]);
   fn.function.addEnvironment(env, stream.streamName);
 }

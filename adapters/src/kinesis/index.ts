@@ -8,4 +8,5 @@ export {
   type StreamRecord,
 } from './kinesis-stream-reader';
 export { createKinesisClient } from './kinesis-client';
+export { KinesisShardActivity, type KinesisShardActivityOptions } from './kinesis-shard-activity';
 export { KinesisSummaryPublisher, SummaryPublishError, toWorkshopJson } from './kinesis-summary-publisher';

@@ -27,8 +27,8 @@ export const STREAM_MAPPINGS: Readonly<Record<StreamServiceName, StreamMappingSe
   // Tumbling windows of 15 min (the most Lambda allows): open minutes live in the window's state and each minute is
   // written once, when it closes (docs/adr/0008), so the batching window no longer drives table writes; 20 s keeps
   // invocations few, at the price of up to 20 s before a closed minute is emitted.
-  aggregation: { batchSize: 1000, maxBatchingWindowSeconds: 20, retryAttempts: 5, maxRecordAgeSeconds: 3600, tumblingWindowSeconds: 900 },
+  aggregation: { batchSize: 10_000, maxBatchingWindowSeconds: 20, retryAttempts: 5, maxRecordAgeSeconds: 3600, tumblingWindowSeconds: 900 },
   // Long window: each batch becomes S3 objects, so 20 s makes fewer, larger objects (fewer PUTs, fewer files per
   // Athena query). The archive is the cold path; nobody waits on it.
-  archival: { batchSize: 1000, maxBatchingWindowSeconds: 20, retryAttempts: 5, maxRecordAgeSeconds: 3600 },
+  archival: { batchSize: 10_000, maxBatchingWindowSeconds: 20, retryAttempts: 5, maxRecordAgeSeconds: 3600 },
 };

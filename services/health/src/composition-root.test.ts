@@ -4,14 +4,16 @@ import { HEALTH_TOKENS, createHealthContainer } from './composition-root';
 import { readHealthConfig } from './health.config';
 
 describe('health composition root', () => {
-  it('builds the container and resolves both handlers from a valid configuration', () => {
+  // Only the clients a handler's ports use are made (a Lambda bundle pulls in only their SDK packages).
+  it.each([
+    { handler: 'TrackHealthHandler' as const, clients: ['dynamodb', 'eventbridge'] },
+    { handler: 'DetectSilenceHandler' as const, clients: ['dynamodb', 'eventbridge', 'kinesis'] },
+  ])('resolves $handler from a valid configuration, making only the $clients clients', ({ handler, clients }) => {
     const made: [AwsServiceName, SdkClient][] = [];
     const connection: AwsConnection = { region: 'us-east-1', endpoints: {}, onClient: (client, service) => made.push([service, client]) };
     const container = createHealthContainer(readHealthConfig({}), connection);
-    expect(typeof container.get(HEALTH_TOKENS.TrackHealthHandler)).toBe('function');
-    expect(typeof container.get(HEALTH_TOKENS.DetectSilenceHandler)).toBe('function');
-    // Only the clients this service's ports use are made (a Lambda bundle pulls in only their SDK packages).
-    expect([...new Set(made.map(([service]) => service))].sort()).toEqual(['dynamodb', 'eventbridge']);
+    expect(typeof container.get(HEALTH_TOKENS[handler])).toBe('function');
+    expect([...new Set(made.map(([service]) => service))].sort()).toEqual(clients);
     made.forEach(([, client]) => client.destroy());
   });
 
@@ -21,6 +23,6 @@ describe('health composition root', () => {
   });
 
   it('defaults to the workshop thresholds, a last-seen save every 10 s and idle shards after 30 s', () => {
-    expect(readHealthConfig({})).toMatchObject({ healthTable: 'UnicornHealth', eventBus: 'wildrydes', lastSeenSaveIntervalMs: 10_000, idleShardAfterMs: 30_000, policy: { warnBelow: 100, criticalBelow: 50, silenceAfterMs: 30_000 } });
+    expect(readHealthConfig({})).toMatchObject({ healthTable: 'UnicornHealth', eventBus: 'wildrydes', telemetryStream: 'wildrydes', lastSeenSaveIntervalMs: 10_000, idleShardAfterMs: 30_000, policy: { warnBelow: 100, criticalBelow: 50, silenceAfterMs: 30_000 } });
   });
 });

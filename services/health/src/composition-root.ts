@@ -4,7 +4,8 @@ import { Container } from 'inversify';
 import type { AwsConnection } from '@wildrydes/adapters/clients';
 import { createDynamoDbDocumentClient, DynamoDbHealthStore } from '@wildrydes/adapters/dynamodb';
 import { createEventBridgeClient, EventBridgeAlertPublisher } from '@wildrydes/adapters/eventbridge';
-import type { AlertPublisher, HealthStore } from '@wildrydes/domain';
+import { createKinesisClient, KinesisShardActivity } from '@wildrydes/adapters/kinesis';
+import type { AlertPublisher, HealthStore, ShardActivity } from '@wildrydes/domain';
 import type { HandlerTools } from '@wildrydes/lambda-kit';
 import { createDetectSilenceHandler } from './detect-silence.handler';
 import { DetectSilence } from './detect-silence.use-case';
@@ -17,6 +18,7 @@ export const HEALTH_TOKENS = {
   Tools: Symbol.for('health.Tools'),
   HealthStore: Symbol.for('health.HealthStore'),
   AlertPublisher: Symbol.for('health.AlertPublisher'),
+  ShardActivity: Symbol.for('health.ShardActivity'),
   TrackHealthHandler: Symbol.for('health.TrackHealthHandler'),
   DetectSilenceHandler: Symbol.for('health.DetectSilenceHandler'),
 } as const;
@@ -25,6 +27,7 @@ export const HEALTH_TOKENS = {
 export interface HealthContainerOverrides {
   readonly healthStore?: HealthStore;
   readonly alertPublisher?: AlertPublisher;
+  readonly shardActivity?: ShardActivity;
   readonly clock?: () => number;
 }
 
@@ -41,11 +44,14 @@ export function createHealthContainer(config: HealthServiceConfig, connection: A
     overrides.healthStore ?? new DynamoDbHealthStore(createDynamoDbDocumentClient(connection), { tableName: config.healthTable }));
   container.bind<AlertPublisher>(t.AlertPublisher).toDynamicValue(() =>
     overrides.alertPublisher ?? new EventBridgeAlertPublisher(createEventBridgeClient(connection), config.eventBus));
+  // Only the silence scan reads the stream (to tell an idle shard from one whose handler is behind).
+  container.bind<ShardActivity>(t.ShardActivity).toDynamicValue(() =>
+    overrides.shardActivity ?? new KinesisShardActivity(createKinesisClient(connection), { streamName: config.telemetryStream }));
   container.bind(t.TrackHealthHandler).toDynamicValue((ctx) => createTrackHealthHandler({
     ...ctx.get<HandlerTools>(t.Tools), trackHealth: new TrackHealth(ctx.get(t.HealthStore), ctx.get(t.AlertPublisher), config),
   }));
   container.bind(t.DetectSilenceHandler).toDynamicValue((ctx) => createDetectSilenceHandler({
-    ...ctx.get<HandlerTools>(t.Tools), detectSilence: new DetectSilence(ctx.get(t.HealthStore), ctx.get(t.AlertPublisher), config),
+    ...ctx.get<HandlerTools>(t.Tools), detectSilence: new DetectSilence(ctx.get(t.HealthStore), ctx.get(t.AlertPublisher), ctx.get(t.ShardActivity), config),
   }));
   return container;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryAlertPublisher, InMemoryHealthStore } from '@wildrydes/test-kit';
+import { InMemoryAlertPublisher, InMemoryHealthStore, InMemoryShardActivity } from '@wildrydes/test-kit';
 import { DEFAULT_HEALTH_POLICY, type Reading } from '@wildrydes/domain';
 import { DetectSilence } from './detect-silence.use-case';
 import { TrackHealth } from './track-health.use-case';
@@ -16,10 +16,13 @@ describe('DetectSilence', () => {
   const setup = async () => {
     const store = new InMemoryHealthStore();
     const alerts = new InMemoryAlertPublisher();
+    const activity = new InMemoryShardActivity([SHARD]);
     const track = new TrackHealth(store, alerts, options);
+    activity.arrive(SHARD, T0 + 100);
     await track.execute({ shardId: SHARD, readings: [reading(0), reading(0, 'Shadowfax')], now: T0 + 500 });
+    activity.arrive(SHARD, T0 + 25_100);
     await track.execute({ shardId: SHARD, readings: [reading(25, 'Shadowfax')], now: T0 + 25_500 });
-    return { store, alerts, track, detect: new DetectSilence(store, alerts, options) };
+    return { store, alerts, activity, track, detect: new DetectSilence(store, alerts, activity, options) };
   };
 
   it('leaves a shard whose handler is still saving to its handler', async () => {
@@ -41,6 +44,60 @@ describe('DetectSilence', () => {
     ]);
     expect(again.alerts).toEqual([]);
     expect(alerts.published().filter((a) => a.kind === 'UnicornSilent')).toHaveLength(2);
+  });
+
+  it('leaves a shard that is behind to its handler: records kept arriving after its last save', async () => {
+    // Prepare: the handler is stuck in one long invocation (or far behind) while Shadowfax keeps reporting.
+    const { alerts, activity, detect } = await setup();
+    for (let second = 26; second <= 55; second++) activity.arrive(SHARD, T0 + second * 1000 + 100);
+
+    // Act
+    const result = await detect.execute(T0 + 56_000);
+
+    // Assess
+    expect(result.alerts).toEqual([]);
+    expect(result.busyShards).toEqual([SHARD]);
+    expect(alerts.published().filter((a) => a.kind === 'UnicornSilent')).toEqual([]);
+  });
+
+  it('counts records that arrived within one save interval of the last save as processed: the shard is idle', async () => {
+    // Prepare: a last batch too soon after the save to be saved itself; then nothing.
+    const { activity, detect } = await setup();
+    activity.arrive(SHARD, T0 + 30_000);
+
+    // Act
+    const result = await detect.execute(T0 + 70_000);
+
+    // Assess
+    expect(result.alerts.map((a) => [a.name, a.kind])).toEqual([['Rocinante', 'UnicornSilent'], ['Shadowfax', 'UnicornSilent']]);
+    expect(result.busyShards).toEqual([]);
+  });
+
+  it('raises nothing for a shard the stream cannot answer for, and judges it at the next scan', async () => {
+    // Prepare
+    const { activity, detect } = await setup();
+    activity.failWith(new Error('Rate exceeded for shard shardId-000000000000'));
+
+    // Act
+    const unsure = await detect.execute(T0 + 56_000);
+    activity.failWith(undefined);
+    const next = await detect.execute(T0 + 116_000);
+
+    // Assess
+    expect(unsure).toMatchObject({ alerts: [], unansweredShards: [SHARD] });
+    expect(next.alerts.map((a) => a.name)).toEqual(['Rocinante', 'Shadowfax']);
+  });
+
+  it('asks the stream only about shards that look idle', async () => {
+    // Prepare
+    const { activity, detect } = await setup();
+    const asked = activity.questions;
+
+    // Act
+    await detect.execute(T0 + 40_000);
+
+    // Assess
+    expect(activity.questions).toBe(asked);
   });
 
   it('lets the next reading bring a silent unicorn back', async () => {

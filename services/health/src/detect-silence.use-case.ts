@@ -1,9 +1,21 @@
-import { detectSilence, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type UnicornAlert } from '@wildrydes/domain';
+import { detectSilence, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type ShardActivity, type UnicornAlert } from '@wildrydes/domain';
+
+export interface DetectSilenceResult {
+  readonly alerts: readonly UnicornAlert[];
+  /** Unicorns that changed during the scan; the next scan judges them afresh. */
+  readonly conflicts: readonly string[];
+  /** Shards unsaved for a while that still had records arriving: behind, not idle, so left to their handler. */
+  readonly busyShards: readonly string[];
+  /** Shards the stream could not answer for; judged by the next scan. */
+  readonly unansweredShards: readonly string[];
+}
 
 export interface DetectSilenceOptions {
   readonly policy: HealthPolicy;
-  /** A shard whose last-seen record is older than this (wall clock) has had nothing to process: judge it by the clock. */
+  /** A shard whose last-seen record is older than this (wall clock) may have had nothing to process. */
   readonly idleShardAfterMs: number;
+  /** How often the handler saves a shard's record while it processes the shard (wall clock, at the latest). */
+  readonly lastSeenSaveIntervalMs: number;
 }
 
 /**
@@ -11,18 +23,36 @@ export interface DetectSilenceOptions {
  * (its whole fleet went quiet) gets no invocation, so nobody judges its unicorns by the shard's clock. A shard
  * whose last-seen record is fresh is being processed — its handler judges silence itself, by the shard's own
  * clock — so the scan leaves it alone, and a lagging service never makes the scan call a reporting unicorn silent.
+ *
+ * An old save alone does not prove a shard idle: one slow invocation (throttled writes, a starved machine) or a
+ * handler far behind also leaves it unsaved. So the stream is asked too. A record that reached the shard one save
+ * interval or more after the last save has either not been processed yet or was processed by an invocation that
+ * would have saved; either way the shard is busy and its handler will judge it. Only a shard with no such record
+ * is judged by the clock. When the stream cannot answer, the shard is left for the next scan: late, never false.
  */
 export class DetectSilence {
   constructor(
     private readonly store: HealthStore,
     private readonly alerts: AlertPublisher,
+    private readonly activity: ShardActivity,
     private readonly options: DetectSilenceOptions,
   ) {}
 
-  async execute(now: number): Promise<{ readonly alerts: readonly UnicornAlert[]; readonly conflicts: readonly string[] }> {
+  async execute(now: number): Promise<DetectSilenceResult> {
     const lastSeen = new Map<string, number>();
+    const busyShards: string[] = [];
+    const unansweredShards: string[] = [];
     for (const shard of await this.store.listShards()) {
       if (now - shard.savedAt <= this.options.idleShardAfterMs) continue;
+      try {
+        if (await this.activity.arrivedSince(shard.shardId, shard.savedAt + this.options.lastSeenSaveIntervalMs)) {
+          busyShards.push(shard.shardId);
+          continue;
+        }
+      } catch {
+        unansweredShards.push(shard.shardId);
+        continue;
+      }
       for (const [name, time] of shard.lastSeen) {
         if (now - time > this.options.policy.silenceAfterMs) lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
       }
@@ -39,6 +69,6 @@ export class DetectSilence {
     await this.alerts.publish(alerts);
     // A conflict means the unicorn reported (or another scan ran) meanwhile: the next scan judges it afresh.
     const { conflicts } = await this.store.applyTransitions(changes);
-    return { alerts, conflicts };
+    return { alerts, conflicts, busyShards, unansweredShards };
   }
 }

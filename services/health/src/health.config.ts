@@ -4,6 +4,8 @@ import { DEFAULT_HEALTH_POLICY, RESOURCE_NAMES, healthPolicy, type HealthPolicy 
 export interface HealthServiceConfig {
   readonly healthTable: string;
   readonly eventBus: string;
+  /** The telemetry stream the silence scan asks whether an unsaved shard is idle or behind. */
+  readonly telemetryStream: string;
   readonly policy: HealthPolicy;
   /** How often each shard's last-seen record is saved. */
   readonly lastSeenSaveIntervalMs: number;
@@ -29,6 +31,7 @@ export function readHealthConfig(env: Environment): HealthServiceConfig {
   return {
     healthTable: settings.text('HEALTH_TABLE_NAME', RESOURCE_NAMES.healthTable),
     eventBus: settings.text('EVENT_BUS_NAME', RESOURCE_NAMES.eventBus),
+    telemetryStream: settings.text('TELEMETRY_STREAM_NAME', RESOURCE_NAMES.telemetryStream),
     policy,
     lastSeenSaveIntervalMs,
     idleShardAfterMs: 3 * lastSeenSaveIntervalMs,

@@ -3,7 +3,7 @@
  *
  *   capacity  for each fleet size N: a fresh `npm start`, an alert subscriber and the real producer; goal-1 verdict
  *   cost      the billing meter's units and dollars per reading, when the stack's status carries a meter
- *   domain    the existing `npm run bench:domain`
+ *   domain    `npm run bench:domain` and `npm run bench:handlers` (handler CPU per reading)
  *   all       the three, in that order
  *
  * Rows are printed as they complete; docs/benchmarks.md (with its chart) is rewritten after each section.

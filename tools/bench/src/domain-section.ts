@@ -1,10 +1,24 @@
 import { startProcess } from './child-processes';
 import { BenchError } from './bench.errors';
 
-/** Runs the existing `npm run bench:domain` (with `--quick` when asked) and returns what it printed. */
+/**
+ * Runs `npm run bench:domain` (the domain alone) and then `npm run bench:handlers` (each stream service's handler
+ * CPU per reading against bare `JSON.parse`), with `--quick` when asked, and returns what they printed.
+ */
 export async function runDomainSection(repoRoot: string, quick: boolean, signal: AbortSignal, echo: (line: string) => void): Promise<{ exitCode: number; output: string }> {
+  const outputs: string[] = [];
+  let exitCode = 0;
+  for (const script of ['bench:domain', 'bench:handlers']) {
+    const result = await runScript(repoRoot, script, quick, signal, echo);
+    outputs.push(result.output);
+    if (result.exitCode !== 0) exitCode = result.exitCode;
+  }
+  return { exitCode, output: outputs.join('\n') };
+}
+
+async function runScript(repoRoot: string, script: string, quick: boolean, signal: AbortSignal, echo: (line: string) => void): Promise<{ exitCode: number; output: string }> {
   const lines: string[] = [];
-  const bench = startProcess('npm run bench:domain', 'npm', ['run', '--silent', 'bench:domain', ...(quick ? ['--', '--quick'] : [])], {
+  const bench = startProcess(`npm run ${script}`, 'npm', ['run', '--silent', script, ...(quick ? ['--', '--quick'] : [])], {
     cwd: repoRoot,
     onLine: (line) => {
       // Its own paths would tie the report to this machine.

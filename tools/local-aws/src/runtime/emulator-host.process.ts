@@ -10,11 +10,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import kinesalite from 'kinesalite';
 import S3rver from 's3rver';
 import S3rverAccount from 's3rver/lib/models/account';
 import { decodeAwsChunkedUploads, listenHttp1AndH2c } from './standard-client-shims';
 import type { EmulatorHostConfig, EmulatorHostMessage, EmulatorName, EmulatorPorts } from './emulator-host.protocol';
+import { loadKinesalite } from './kinesalite-at-timestamp';
+
+const kinesalite = loadKinesalite();
 
 /** dynalite's graceful close may wait up to 30 s for requests; the parent escalates to SIGKILL later anyway. */
 const CLOSE_DEADLINE_MS = 3_000;
