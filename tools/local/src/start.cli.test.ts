@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@wildrydes/cli-support';
-import { findRepoRoot, localEnvFilePath } from '@wildrydes/local-aws';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createAwsClients } from '@wildrydes/adapters/clients';
+import { findRepoRoot, localEnvFilePath, readLocalEndpoints } from '@wildrydes/local-aws';
 
 const REPO_ROOT = findRepoRoot();
 const START_CLI = fileURLToPath(new URL('./start.cli.ts', import.meta.url));
@@ -93,6 +95,11 @@ describe('npm start as a process, piped (stdout is not a terminal), on free port
     });
     expect(response.status).toBe(202);
     await eventually(() => printed('ALERT').some((line) => line.includes('Pegasus')), 'the alert line', 30_000);
+    // …and a file put under uploads/ by any S3 client is imported, in one line naming the rejected lines.
+    const clients = createAwsClients(await readLocalEndpoints(join(dir, 'local.json')));
+    await clients.s3.send(new PutObjectCommand({ Bucket: 'wildrydes-data', Key: 'uploads/bad-lines.ndjson', Body: await readFile(join(REPO_ROOT, 'examples/upload-with-bad-lines.ndjson')) }))
+      .finally(() => clients.destroy());
+    await eventually(() => printed('IMPORT uploads/bad-lines.ndjson:').length > 0, 'the import line', 30_000);
 
     // Act
     child.kill('SIGINT');
@@ -101,6 +108,7 @@ describe('npm start as a process, piped (stdout is not a terminal), on free port
     await expect(exitCode).resolves.toBe(0);
     expect(stdout).not.toMatch(/[\r\x1b]/);
     expect(stderr).not.toMatch(/[\r\x1b]/);
+    expect(printed('IMPORT uploads/bad-lines.ndjson:')).toEqual(['IMPORT uploads/bad-lines.ndjson: 3 readings sent, 0 summaries written, 2 lines rejected (lines 2, 5)']);
     expect(printed('ALERT').find((line) => line.includes('Pegasus'))).toMatch(/^ALERT critical +Pegasus +VitalCritical HealthPoints 20 \(threshold 50\)/);
     await expect(readFile(localEnvFilePath(join(dir, 'local.json')), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
