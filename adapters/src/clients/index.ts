@@ -1,2 +1,2 @@
 export { awsConnection, createAwsClients, type AwsClientEndpoints, type AwsClients } from './aws-clients';
-export { clientConfig, withoutSdkLogging, type AwsConnection, type AwsServiceName, type SdkClient } from '../sdk/aws-connection';
+export { clientConfig, environmentEndpoint, targetsLocalServer, withoutSdkLogging, type AwsConnection, type AwsServiceName, type SdkClient } from '../sdk/aws-connection';

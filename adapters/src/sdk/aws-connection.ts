@@ -37,6 +37,36 @@ export function clientConfig(connection: AwsConnection | undefined, service: Aws
   return { ...region, endpoint: connection.endpoints[service] ?? UNREACHABLE_LOCAL_ENDPOINT, credentials: LOCAL_CREDENTIALS };
 }
 
+/** The service ids the SDKs use in `AWS_ENDPOINT_URL_<SERVICE>`. */
+const ENDPOINT_VARIABLE: Readonly<Record<AwsServiceName, string>> = {
+  kinesis: 'AWS_ENDPOINT_URL_KINESIS',
+  dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
+  s3: 'AWS_ENDPOINT_URL_S3',
+  eventbridge: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
+  sqs: 'AWS_ENDPOINT_URL_SQS',
+  athena: 'AWS_ENDPOINT_URL_ATHENA',
+};
+
+/**
+ * The endpoint the SDK itself will use for `service` when the client is given none: `AWS_ENDPOINT_URL_<SERVICE>`,
+ * else `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true (the SDK's own rules).
+ */
+export function environmentEndpoint(service: AwsServiceName, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  if (env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']?.toLowerCase() === 'true') return undefined;
+  const value = env[ENDPOINT_VARIABLE[service]] || env['AWS_ENDPOINT_URL'];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * Whether the client will talk to an AWS-compatible server rather than AWS: an endpoint given in the connection,
+ * or a plain-http one in the environment (AWS serves HTTPS only). Such servers get the settings local
+ * stand-ins need (HTTP/1.1 for Kinesis, path-style S3); credentials still come from the usual chain.
+ */
+export function targetsLocalServer(connection: AwsConnection | undefined, service: AwsServiceName): boolean {
+  if (connection?.endpoints !== undefined) return true;
+  return environmentEndpoint(service)?.startsWith('http://') ?? false;
+}
+
 /** Hands a new client to the connection's observer and returns it, without the SDK's logger middleware. */
 export function registered<T extends SdkClient>(connection: AwsConnection | undefined, service: AwsServiceName, client: T): T {
   withoutSdkLogging(client);

@@ -1,4 +1,4 @@
-import { createAwsClients, type AwsClientEndpoints, type AwsClients } from '@wildrydes/adapters/clients';
+import { createAwsClients, environmentEndpoint, type AwsClientEndpoints, type AwsClients } from '@wildrydes/adapters/clients';
 import { readLocalEndpoints } from '@wildrydes/local-aws';
 
 export interface TargetOptions {
@@ -17,7 +17,10 @@ export interface Target {
   readonly region: string;
 }
 
-/** SDK clients for the local stack (`--local`, `--endpoints-file`), one endpoint (`--endpoint`), or AWS. */
+/**
+ * SDK clients for the local stack (`--local`, `--endpoints-file`), one endpoint (`--endpoint`), the endpoints in
+ * the standard `AWS_ENDPOINT_URL_<SERVICE>` variables (`set -a; . .wildrydes/local.env; set +a`), or AWS.
+ */
 export async function resolveTarget(options: TargetOptions): Promise<Target> {
   if (options.endpoint !== undefined) {
     const url = options.endpoint;
@@ -30,7 +33,27 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
   }
   // The SDK reads the region from the environment; the flag (or its default) goes there.
   process.env['AWS_REGION'] = options.region;
-  return { clients: createAwsClients(), endpoints: undefined, region: options.region };
+  // Without endpoints the SDK itself honours AWS_ENDPOINT_URL_*; the adapters add what local servers need.
+  return { clients: createAwsClients(), endpoints: endpointsFromEnvironment(options.region), region: options.region };
+}
+
+/**
+ * The endpoints that `AWS_ENDPOINT_URL_<SERVICE>` (or `AWS_ENDPOINT_URL`) set, for messages and for the local bus's
+ * alert feed; a service without a variable shows AWS's own endpoint. Undefined when no variable is set.
+ */
+export function endpointsFromEnvironment(region: string): AwsClientEndpoints | undefined {
+  const kinesis = environmentEndpoint('kinesis');
+  const dynamodb = environmentEndpoint('dynamodb');
+  const s3 = environmentEndpoint('s3');
+  const eventbridge = environmentEndpoint('eventbridge');
+  if (kinesis === undefined && dynamodb === undefined && s3 === undefined && eventbridge === undefined) return undefined;
+  return {
+    region,
+    kinesis: kinesis ?? `https://kinesis.${region}.amazonaws.com`,
+    dynamodb: dynamodb ?? `https://dynamodb.${region}.amazonaws.com`,
+    s3: s3 ?? `https://s3.${region}.amazonaws.com`,
+    ...(eventbridge === undefined ? {} : { eventbridge }),
+  };
 }
 
 /** The workshop's default, unless the environment names a region. */

@@ -1,8 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-/** Runs this tool's real CLI as a process (node + tsx, the repo's tsconfig), as a user would. */
-// Each tool's tests run from the tool's folder (vitest's root), whose src/cli.ts is the CLI under test.
+// Each tool's tests run from the tool's folder (vitest's root), whose package.json names the bin under test.
 const TOOL_DIR = process.cwd();
+
+/** The tool's own `bin` (what `npx wildrydes-<tool>` runs), so the tests run what a user runs. */
+function toolBin(): string {
+  const manifest = JSON.parse(readFileSync(join(TOOL_DIR, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+  const bin = Object.values(manifest.bin ?? {})[0];
+  if (bin === undefined) throw new Error(`${TOOL_DIR}/package.json declares no bin`);
+  return join(TOOL_DIR, bin);
+}
 const running = new Set<ChildProcess>();
 
 export interface CliProcess {
@@ -13,10 +22,11 @@ export interface CliProcess {
   readonly child: ChildProcess;
 }
 
-export function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: TOOL_DIR,
-    env: { ...process.env, TSX_TSCONFIG_PATH: '../../tsconfig.json', FORCE_COLOR: '0', ...env },
+/** Runs this tool's real CLI, its bin, as a process, as a user would (`cwd` defaults to the tool's folder). */
+export function startCli(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, cwd: string = TOOL_DIR): CliProcess {
+  const child = spawn(process.execPath, [toolBin(), ...args], {
+    cwd,
+    env: { ...process.env, FORCE_COLOR: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -32,8 +42,10 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
 }
 
 /** Runs the CLI to its end, killing it if it outlives the deadline. */
-export async function runCli(args: readonly string[], timeoutMs = 30_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cli = startCli(args);
+export async function runCli(
+  args: readonly string[], timeoutMs = 30_000, env: Readonly<Record<string, string | undefined>> = {}, cwd?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cli = startCli(args, env, cwd);
   const timer = setTimeout(() => cli.child.kill('SIGKILL'), timeoutMs);
   const code = await cli.exited;
   clearTimeout(timer);

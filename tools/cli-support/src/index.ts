@@ -7,3 +7,4 @@ export * from './local-stack.test-support';
 export * from './cli-runtime';
 export * from './usage-error';
 export * from './stage-option';
+export * from './import-reports';

@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAwsClients, type AwsClients } from '@wildrydes/adapters/clients';
 import { KinesisStreamReader, type StreamRecord } from '@wildrydes/adapters/kinesis';
-import { provisionResources, startLocalRuntime, type LocalRuntime } from '@wildrydes/local-aws';
+import { localEnvFilePath, provisionResources, startLocalRuntime, type LocalRuntime } from '@wildrydes/local-aws';
 
 export interface TestStack {
   readonly runtime: LocalRuntime;
@@ -58,4 +58,10 @@ export async function readStream(clients: AwsClients, stream: string, done: (rec
     clearTimeout(timer);
   }
   return records;
+}
+
+/** The variables `set -a; . local.env; set +a` would set for the stack whose local.json is `endpointsFile`. */
+export async function localEnvVariables(endpointsFile: string): Promise<Record<string, string>> {
+  const text = await readFile(localEnvFilePath(endpointsFile), 'utf8');
+  return Object.fromEntries(text.split('\n').filter((line) => /^[A-Z0-9_]+=/.test(line)).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
 }

@@ -8,6 +8,7 @@
  * Exit codes: 0 done (or Ctrl-C, --max, --timeout), 1 fatal error (one line on stderr), 2 bad flags.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { environmentEndpoint } from '@wildrydes/adapters/clients';
 import { followSqsAlerts } from '@wildrydes/adapters/sqs';
 import { KinesisStreamReader } from '@wildrydes/adapters/kinesis';
 import { resolveTarget, type Target, describeFatalError, onStopSignals, runMain } from '@wildrydes/cli-support';
@@ -23,7 +24,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const parsed = parseConsumerCommandLine(argv, { writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
     if (parsed.kind === 'exit') return parsed.code;
     options = parsed.options;
-    if (options.alertPattern !== undefined && !options.local && options.endpointsFile === undefined && options.endpoint === undefined && options.queueUrl === undefined) {
+    const localBus = options.local || options.endpointsFile !== undefined || options.endpoint !== undefined || environmentEndpoint('eventbridge') !== undefined;
+    if (options.alertPattern !== undefined && !localBus && options.queueUrl === undefined) {
       throw new UsageError(
         '--alerts on AWS reads the SQS queue the stack subscribes to unicorn-alert: give --queue-url (or WILDRYDES_ALERT_QUEUE_URL), ' +
           'or use --local for the local bus.',
@@ -52,7 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let count = 0;
   try {
     target = await resolveTarget(options);
-    if (alerts && target.endpoints === undefined && options.queueUrl !== undefined) {
+    if (alerts && target.endpoints?.eventbridge === undefined && options.queueUrl !== undefined) {
       const sqs = new SQSClient({ region: options.region });
       try {
         for await (const event of followSqsAlerts(sqs, options.queueUrl, options.alertPattern as string, controller.signal)) {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeAlertPublisher } from '@wildrydes/adapters/eventbridge';
 import { KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import { createAlert, RESOURCE_NAMES } from '@wildrydes/domain';
-import { eventually, killRunningClis, runCli, startCli, startTestStack, type TestStack } from '@wildrydes/cli-support';
+import { eventually, killRunningClis, localEnvVariables, runCli, startCli, startTestStack, type TestStack } from '@wildrydes/cli-support';
 
 const utf8 = new TextEncoder();
 const reading = (name: string, second: number, distance = 29.5): string =>
@@ -65,6 +65,18 @@ describe('consumer CLI (a real process)', () => {
       expect(stdout).toBe(pretty(reading('Shadowfax', 1)) + pretty(reading('Shadowfax', 2)) + pretty(reading('Shadowfax', 3, 30)) + '{"Name":"Shadowfax","StatusTime":\n');
       expect(stdout).toContain('\n    "Distance": 29.5,\n');
       expect(stderr).toMatch(/^consumer: record \d+ on shardId-\d+, line 1, is not JSON \(.+\); printed as is\n$/);
+    });
+
+    it('reads the local stack with only the variables of local.env, no --local (what `consumer | jq` needs: JSON only on stdout)', async () => {
+      // Prepare
+      const env = await localEnvVariables(stack.endpointsFile);
+
+      // Act
+      const { code, stdout, stderr } = await runCli(['--from', 'trim-horizon', '--max', '2', '--compact', '--timeout', '20s'], 30_000, { ...env, AWS_PROFILE: undefined });
+
+      // Assess
+      expect(code, stderr).toBe(0);
+      expect(stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { Name: string }).Name)).toEqual(['Shadowfax', 'Shadowfax', 'Shadowfax']);
     });
 
     it('--compact prints one line per reading', async () => {

@@ -12,6 +12,8 @@ export interface StartOptions {
   readonly shards: number;
   /** The dashboard's port (0 = any free port); undefined with --no-dashboard. */
   readonly dashboardPort: number | undefined;
+  /** Reload a service's handlers when its sources (or the shared code) change. */
+  readonly watch: boolean;
 }
 
 export interface LocalOptions {
@@ -21,8 +23,14 @@ export interface LocalOptions {
 
 export type Parsed<T> = { readonly kind: 'run'; readonly options: T } | { readonly kind: 'exit'; readonly code: number };
 
-const TRY_IT = `From another terminal, while it runs: npm run producer -- --local, npm run consumer -- --local,
-npm run query -- --local --named total-distance`;
+const TRY_IT = `From another terminal (in the repository root), while it runs:
+  npx wildrydes-producer --local
+  npx wildrydes-consumer --local --compact | jq .Name
+  npx wildrydes-query --local --named total-distance --format csv > totals.csv
+  npx wildrydes-upload --local examples/upload-small.ndjson.gz
+  curl -sS -X POST http://127.0.0.1:4572/telemetry -H 'Content-Type: application/x-ndjson' --data-binary @examples/readings.ndjson
+Or load the endpoints into the shell, and any AWS SDK or CLI (and these tools, without --local) reaches the stack:
+  set -a; . .wildrydes/local.env; set +a`;
 
 export function buildStartCommand(): Command {
   return new Command('start')
@@ -32,6 +40,7 @@ aggregation, archival and ingestion services, and a simulated fleet. Ctrl-C stop
     .addOption(new Option('--seed <s>', 'seed of the fleet (default: from the clock)').argParser(wholeNumberArgument(0)))
     .addOption(new Option('--duration <time>', 'stop after this long, e.g. 90s, 10m (default: until Ctrl-C)').argParser(durationArgument))
     .addOption(new Option('--data-dir <dir>', 'keep streams, tables, objects and checkpoints in DIR across restarts'))
+    .addOption(new Option('--watch', 'reload a service\'s handlers when its code, the domain or the adapters change (stand-ins and data stay)').default(false))
     .addOption(new Option('--shards <n>', 'shards of the wildrydes stream when it is created (about one per 1,000 unicorns, as on AWS)').argParser(wholeNumberArgument(1)).default(2))
     .addOption(new Option('--dashboard-port <n>', 'port of the fleet dashboard on 127.0.0.1 (0 = any free port)').argParser(wholeNumberArgument(0)).default(4573))
     .addOption(new Option('--no-dashboard', 'do not serve the fleet dashboard'))
@@ -42,12 +51,12 @@ export function parseStartCommandLine(argv: readonly string[], io: CliOutput, no
   const command = buildStartCommand();
   const exit = parseCommandLine('start', command, argv, io);
   if (exit !== undefined) return { kind: 'exit', code: exit };
-  const raw = command.opts<{ unicorns: number; seed?: number; duration?: number; dataDir?: string; shards: number; dashboard: boolean; dashboardPort: number }>();
+  const raw = command.opts<{ unicorns: number; seed?: number; duration?: number; dataDir?: string; shards: number; dashboard: boolean; dashboardPort: number; watch: boolean }>();
   return {
     kind: 'run',
     options: {
       unicorns: raw.unicorns, seed: raw.seed ?? now % 2 ** 31, durationMs: raw.duration, dataDir: raw.dataDir, shards: raw.shards,
-      dashboardPort: raw.dashboard ? raw.dashboardPort : undefined,
+      dashboardPort: raw.dashboard ? raw.dashboardPort : undefined, watch: raw.watch,
     },
   };
 }

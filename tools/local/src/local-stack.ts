@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import {
   BillingMeter, FileCheckpointStore, SharedShardReader, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, startLocalEventBridge, startLocalRuntime,
   type CheckpointStore, type LocalEventBridge, type LocalRuntime, type ReplayChaos, type ReplayChaosCounts,
@@ -9,18 +8,20 @@ import { awsConnection, createAwsClients, type AwsClients, type AwsConnection, t
 import { createKinesisClient } from '@wildrydes/adapters/kinesis';
 import { createS3Client, S3Quarantine } from '@wildrydes/adapters/s3';
 import { RESOURCE_NAMES, STREAM_MAPPINGS, UNICORN_ALERT_EVENT_PATTERN, parseUnicornAlert, type Quarantine, type QuarantinedRecord, type UnicornAlert } from '@wildrydes/domain';
-import { AGGREGATION_TOKENS, createAggregationContainer, readAggregationConfig } from '@wildrydes/aggregation';
-import { ARCHIVAL_TOKENS, ARCHIVE_ALERTS_RULE, createArchivalContainer, readArchivalConfig } from '@wildrydes/archival';
-import { HEALTH_TOKENS, createHealthContainer, readHealthConfig } from '@wildrydes/health';
-import { INGESTION_TOKENS, UPLOADS_PREFIX, createIngestionContainer, readIngestionConfig } from '@wildrydes/ingestion';
+import * as aggregationModule from '@wildrydes/aggregation';
+import * as archivalModule from '@wildrydes/archival';
+import { ARCHIVE_ALERTS_RULE, readArchivalConfig } from '@wildrydes/archival';
+import * as healthModule from '@wildrydes/health';
+import * as ingestionModule from '@wildrydes/ingestion';
+import { UPLOADS_PREFIX, readIngestionConfig } from '@wildrydes/ingestion';
 import { DuckDbQueryEngine } from '@wildrydes/adapters/query';
 import { EventBridgeAlertSource, startDashboard } from '@wildrydes/dashboard';
 import { readLocalEndpoints, writeLocalEndpointsFile } from '@wildrydes/local-aws';
+import { importServiceAfresh, watchServiceSources, type LiveReloadOptions } from './live-reload';
 import { deliverUploadNotifications, startIngestionHttpServer } from './local-ingestion';
+import { buildServiceHandlers, SERVICE_NAMES, SwappableHandlers, type ServiceHandlers, type ServiceModules, type ServiceName } from './service-handlers';
 import { StreamServiceStatsRecorder, type StreamServiceStats } from './stream-service-stats';
 
-type StreamHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
-type EventHandler = (event: never) => Promise<unknown>;
 
 export interface LocalStackOptions {
   /** Ports of the stand-ins; 0 means any free port (tests). Defaults: the runtime's documented ports. */
@@ -58,6 +59,14 @@ export interface LocalStackOptions {
    * a fault-injecting proxy here). Provisioning and `clients` still talk to the stand-ins directly.
    */
   readonly serviceEndpoints?: (endpoints: LocalRuntime['endpoints']) => Partial<Record<'kinesis' | 'dynamodb' | 's3' | 'eventbridge', string>>;
+  /**
+   * `--watch`: an edit to a service's handlers, use cases or the shared code rebuilds that service from freshly
+   * imported modules and swaps its handlers; stand-ins, data, stream positions and tables stay as they are.
+   */
+  readonly watch?: LiveReloadOptions & {
+    /** Called after each reload attempt: what was reloaded, or why the previous code keeps running. */
+    readonly onReload: (outcome: { service: string; changed: string; ms: number } | { service: string; changed: string; error: Error }) => void;
+  };
 }
 
 export interface LocalStack {
@@ -109,9 +118,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const clients = createAwsClients(runtime.endpoints);
   const meter = new BillingMeter();
   const serviceClients: SdkClient[] = [];
+  // Each build of a service has its own clients, closed when a reload retires the build.
+  const buildClients = new Map<ServiceName, SdkClient[]>();
   const destroyClients = (): void => {
     clients.destroy();
     serviceClients.splice(0).forEach((client) => client.destroy());
+    for (const service of SERVICE_NAMES) buildClients.get(service)?.splice(0).forEach((client) => client.destroy());
   };
   try {
     await provisionResources(clients, RESOURCE_NAMES, options.telemetryShards === undefined ? {} : { telemetryShardCount: options.telemetryShards });
@@ -122,18 +134,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // Each service makes its own clients, as its Lambda would; the meter counts what AWS would bill each of them.
     const serviceEndpoints = { ...runtime.endpoints, ...options.serviceEndpoints?.(runtime.endpoints) };
-    const connectionFor = (label: string): AwsConnection => awsConnection(serviceEndpoints, (client) => {
+    const connectionFor = (label: string, made: SdkClient[] = serviceClients): AwsConnection => awsConnection(serviceEndpoints, (client) => {
       meter.attach(client, label);
-      serviceClients.push(client);
+      made.push(client);
     });
-    const health = createHealthContainer(readHealthConfig(env), connectionFor('health'));
-    const aggregation = createAggregationContainer(readAggregationConfig(env), connectionFor('aggregation'));
     const archivalConfig = readArchivalConfig(env);
     // One quarantine for the two services that keep rejects, counting what it keeps for the status line.
     const quarantine = new CountingQuarantine(new S3Quarantine(createS3Client(connectionFor('archival')), archivalConfig.dataBucket));
-    const archival = createArchivalContainer(archivalConfig, connectionFor('archival'), { quarantine });
     const ingestionConfig = readIngestionConfig(env);
-    const ingestion = createIngestionContainer(ingestionConfig, connectionFor('ingestion'), { quarantine });
+    const build = <S extends ServiceName>(service: S, module: ServiceModules[S]): ServiceHandlers[S] => {
+      const made: SdkClient[] = [];
+      const handlers = buildServiceHandlers(service, module, { env, quarantine, connectionFor: (label) => connectionFor(label, made) });
+      buildClients.set(service, made);
+      return handlers;
+    };
+    const staticModules: ServiceModules = { health: healthModule, aggregation: aggregationModule, archival: archivalModule, ingestion: ingestionModule };
+    const initialModule = async <S extends ServiceName>(service: S): Promise<ServiceModules[S]> =>
+      options.watch?.serviceModules?.[service] === undefined ? staticModules[service] : importServiceAfresh(service, options.watch);
+    const services = new SwappableHandlers({
+      health: build('health', await initialModule('health')),
+      aggregation: build('aggregation', await initialModule('aggregation')),
+      archival: build('archival', await initialModule('archival')),
+      ingestion: build('ingestion', await initialModule('ingestion')),
+    });
     // The mappings read the stream as Lambda's pollers do (GetRecords is billed to the stream, on demand).
     const pollerKinesis = createKinesisClient(connectionFor('event-source-mappings'));
     // One GetRecords loop per shard for the three mappings (each keeps its own position and batches).
@@ -143,9 +166,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const checkpoints = (name: string): CheckpointStore =>
       options.dataDir === undefined ? new InMemoryCheckpointStore() : new FileCheckpointStore(join(options.dataDir, 'checkpoints', name));
     for (const [service, handler] of [
-      ['health', health.get<StreamHandler>(HEALTH_TOKENS.TrackHealthHandler)],
-      ['aggregation', aggregation.get<StreamHandler>(AGGREGATION_TOKENS.AggregateMinutesHandler)],
-      ['archival', archival.get<StreamHandler>(ARCHIVAL_TOKENS.ArchiveReadingsHandler)],
+      ['health', services.handler('health', 'trackHealth')],
+      ['aggregation', services.handler('aggregation', 'aggregateMinutes')],
+      ['archival', services.handler('archival', 'archiveReadings')],
     ] as const) {
       const functionName = `wildrydes-${service}`;
       const settings = STREAM_MAPPINGS[service];
@@ -170,27 +193,43 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const eventBridge = bus!;
     await subscribe(clients, eventBridge, 'wildrydes-health-silence-scan', { ScheduleExpression: 'rate(1 minute)', EventBusName: 'default' },
-      health.get<EventHandler>(HEALTH_TOKENS.DetectSilenceHandler));
+      services.handler('health', 'detectSilence'));
     await subscribe(clients, eventBridge, ARCHIVE_ALERTS_RULE.ruleName, { EventPattern: JSON.stringify(ARCHIVE_ALERTS_RULE.eventPattern), EventBusName: RESOURCE_NAMES.eventBus },
-      archival.get<EventHandler>(ARCHIVAL_TOKENS.ArchiveAlertHandler));
+      services.handler('archival', 'archiveAlert'));
     if (options.onAlert !== undefined) {
       const onAlert = options.onAlert;
       await subscribe(clients, eventBridge, 'wildrydes-console-alerts', { EventPattern: JSON.stringify(UNICORN_ALERT_EVENT_PATTERN), EventBusName: RESOURCE_NAMES.eventBus },
         async (event: { detail: unknown }) => onAlert(parseUnicornAlert(event.detail)));
     }
 
-    const http = await startIngestionHttpServer(ingestion.get(INGESTION_TOKENS.PostTelemetryHandler), {
+    const http = await startIngestionHttpServer(services.handler('ingestion', 'postTelemetry'), {
       host: '127.0.0.1', port: options.ports?.httpIngestion ?? Number(env['WILDRYDES_HTTP_INGESTION_PORT'] ?? 4572), maxBodyBytes: ingestionConfig.maxHttpBodyBytes,
       allowedOrigins: options.allowedOrigins ?? [],
     });
     stoppers.push(http.close);
     // S3 → Lambda: each ObjectCreated under uploads/ invokes the import at once (no listing, nothing kept here).
-    const uploads = deliverUploadNotifications(runtime.onS3Event, ingestion.get(INGESTION_TOKENS.ImportUploadHandler), {
+    const uploads = deliverUploadNotifications(runtime.onS3Event, services.handler('ingestion', 'importUpload'), {
       ...(options.uploadRetryDelaysMs === undefined ? {} : { retryDelaysMs: options.uploadRetryDelaysMs }), log,
     });
     stoppers.push(uploads.stop);
     const dashboardUrl = options.dashboard === undefined ? undefined
       : await serveDashboard(options.dashboard, clients, eventBridge, runtime, () => quarantine.kept, stoppers, log);
+    if (options.watch !== undefined) {
+      const { onReload } = options.watch;
+      const watcher = watchServiceSources(options.watch, async (service, changed) => {
+        const started = performance.now();
+        try {
+          const module = await importServiceAfresh(service, options.watch);
+          const previousClients = buildClients.get(service) ?? [];
+          services.swap(service, build(service, module), () => previousClients.forEach((client) => client.destroy()));
+          onReload({ service, changed, ms: performance.now() - started });
+        } catch (error) {
+          onReload({ service, changed, error: error as Error });
+        }
+      });
+      // Stopped first: no reload may start once the stack is stopping.
+      stoppers.unshift(watcher.stop);
+    }
 
     return {
       runtime, clients, bus: eventBridge, ingestionUrl: http.url, dashboardUrl,

@@ -7,8 +7,9 @@
 import { relative } from 'node:path';
 import { createAwsClients } from '@wildrydes/adapters/clients';
 import { runMain } from '@wildrydes/cli-support';
-import { allowedOriginsFromEnv, portsFromBase, provisionResources, startLocalRuntime, type LocalRuntime } from '@wildrydes/local-aws';
+import { allowedOriginsFromEnv, loadLocalEnvCommand, localEnvFilePath, portsFromBase, provisionResources, startLocalRuntime, type LocalRuntime } from '@wildrydes/local-aws';
 import { parseLocalCommandLine } from './local-options';
+import { awsCliCommands } from './try-it';
 
 const STARTUP_BUDGET_MS = 5_000;
 
@@ -46,7 +47,6 @@ function printBanner(
 ): void {
   const { endpoints } = runtime;
   const ms = (value: number): string => `${Math.round(value)} ms`;
-  const cliPrefix = `AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --region ${endpoints.region}`;
   console.log(
     [
       `Wild Rydes local stack ready in ${ms(timings.total)} (emulators ${ms(timings.emulators)}, provisioning ${ms(timings.provisioning)})`,
@@ -59,14 +59,13 @@ function printBanner(
       `  eventbridge  ${endpoints.eventbridge ?? 'not started by this runtime'}`,
       `  data         ${dataDir === undefined ? 'in memory: gone on exit (use --data-dir DIR to keep it)' : dataDir}`,
       `  endpoints    ${runtime.endpointsFile === undefined ? '-' : relative(process.cwd(), runtime.endpointsFile)}`,
+      ...(runtime.endpointsFile === undefined ? [] : [`  AWS SDKs/CLI ${loadLocalEnvCommand(localEnvFilePath(runtime.endpointsFile))}   (sets AWS_ENDPOINT_URL_* and dummy credentials)`]),
       '',
       `  created: ${report.created.join(', ') || 'nothing'}`,
       `  kept:    ${report.existing.join(', ') || 'nothing'}`,
       '',
-      'Try it:',
-      `  ${cliPrefix} --endpoint-url ${endpoints.kinesis} kinesis list-streams`,
-      `  ${cliPrefix} --endpoint-url ${endpoints.dynamodb} dynamodb list-tables`,
-      `  ${cliPrefix} --endpoint-url ${endpoints.s3} s3 ls`,
+      'Try it (from the repository root):',
+      ...awsCliCommands(endpoints).map((command) => `  ${command}`),
       '  SDK (TypeScript):',
       "    import { createAwsClients } from '@wildrydes/adapters/clients';",
       "    import { readLocalEndpoints } from '@wildrydes/local-aws';",

@@ -7,13 +7,33 @@
  *   npm start -- [--unicorns N] [--seed S] [--duration 10m] [--data-dir DIR] [--dashboard-port N | --no-dashboard]
  */
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { KinesisStreamReader, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
-import { allowedOriginsFromEnv, defaultEndpointsFilePath } from '@wildrydes/local-aws';
+import { allowedOriginsFromEnv, defaultEndpointsFilePath, loadLocalEnvCommand, localEnvFilePath } from '@wildrydes/local-aws';
 import { runMain } from '@wildrydes/cli-support';
 import { FleetSimulation, RESOURCE_NAMES, type UnicornAlert } from '@wildrydes/domain';
 import { parseStartCommandLine } from './local-options';
 import { startLocalStack } from './local-stack';
+import { followImportReports, formatImportLine } from './import-report-feed';
+import { awsCliCommands, curlCommands, uploadCommands } from './try-it';
+
+/** On a terminal the live status line is redrawn in place, so a line printed over it clears it first. */
+const CLEAR_LINE = process.stdout.isTTY ? '\r\x1b[K' : '';
+const printLine = (line: string): void => {
+  process.stdout.write(`${CLEAR_LINE}${line}\n`);
+};
+const printError = (line: string): void => {
+  if (CLEAR_LINE !== '') process.stdout.write(CLEAR_LINE);
+  process.stderr.write(`${line}\n`);
+};
+
+const printReload = (outcome: { service: string; changed: string; ms: number } | { service: string; changed: string; error: Error }): void => {
+  if ('error' in outcome) {
+    printError(`RELOAD ${outcome.service} failed (${outcome.changed}); the previous code keeps running:\n${outcome.error.message.split('\n').slice(0, 6).join('\n')}`);
+  } else {
+    printLine(`RELOAD ${outcome.service}: handlers rebuilt after ${outcome.changed} changed (${Math.round(outcome.ms)} ms)`);
+  }
+};
 
 const formatAlert = (a: UnicornAlert): string => {
   const what = a.vital === null ? a.kind : `${a.kind} ${a.vital} ${a.value} (threshold ${a.threshold})`;
@@ -36,12 +56,14 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(options.dashboardPort === undefined ? {} : { dashboard: { port: options.dashboardPort } }),
     allowedOrigins: allowedOriginsFromEnv(process.env),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.watch ? { watch: { onReload: (outcome) => printReload(outcome) } } : {}),
     onAlert: (alert) => {
       alerts++;
-      process.stdout.write(`\r\x1b[K${formatAlert(alert)}\n`);
+      printLine(formatAlert(alert));
     },
   });
   const e = stack.runtime.endpoints;
+  const envFile = localEnvFilePath(stack.runtime.endpointsFile ?? defaultEndpointsFilePath());
   console.log(`Wild Rydes is running (ready in ${Math.round(performance.now() - t0)} ms).
 
   kinesis      ${e.kinesis}   streams ${RESOURCE_NAMES.telemetryStream}, ${RESOURCE_NAMES.summaryStream}
@@ -50,9 +72,18 @@ async function main(argv: readonly string[]): Promise<number> {
   eventbridge  ${e.eventbridge}   bus ${RESOURCE_NAMES.eventBus}
   http         ${stack.ingestionUrl}/telemetry   (POST readings; upload files under uploads/ in the bucket)
   dashboard    ${stack.dashboardUrl ?? 'off (--no-dashboard)'}
-  endpoints    .wildrydes/local.json
+  endpoints    ${relative(process.cwd(), stack.runtime.endpointsFile ?? defaultEndpointsFilePath())}, and for any AWS SDK or CLI: ${loadLocalEnvCommand(envFile)}
+  watch        ${options.watch ? 'on: editing a service, the domain or the adapters reloads the services using it' : 'off (npm start -- --watch reloads services on edits)'}
   fleet        ${options.unicorns === 0 ? 'none (outside producers only)' : `${options.unicorns} unicorns, seed ${options.seed}; Bucephalus is declining`}
+
+Try it from another terminal (from the repository root):
+${[...curlCommands(stack.ingestionUrl), ...uploadCommands(), ...awsCliCommands(e)].map((command) => `  ${command}`).join('\n')}
 `);
+  const importReports = followImportReports(stack.clients.s3, RESOURCE_NAMES.dataBucket, {
+    intervalMs: 1000,
+    onReport: (report) => printLine(formatImportLine(report)),
+    onError: (error) => printError(`import reports: ${(error as Error).message}`),
+  });
 
   const stream = new KinesisTelemetryStream(stack.clients.kinesis, RESOURCE_NAMES.telemetryStream);
   const encoder = new TextEncoder();
@@ -70,7 +101,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const records = fleet.tick().map((r) => ({ partitionKey: r.partitionKey, data: encoder.encode(r.data) }));
     stream.put(records).then(
       (outcome) => { sent += outcome.accepted; failed += outcome.rejected.length; },
-      (error: unknown) => { failed += records.length; console.error(`\rproducer: ${(error as Error).message}`); },
+      (error: unknown) => { failed += records.length; printError(`producer: ${(error as Error).message}`); },
     );
   }, 1000);
 
@@ -98,9 +129,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.once('SIGTERM', resolve);
     if (options.durationMs !== undefined) setTimeout(resolve, options.durationMs).unref();
   });
-  process.stdout.write('\nstopping…\n');
+  process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}stopping…\n`);
   if (tick) clearInterval(tick);
   clearInterval(status);
+  await importReports.stop();
   clearInterval(statusWriter);
   abort.abort();
   await summaryCount;

@@ -81,10 +81,19 @@ async function openEngine(choice: EngineChoice): Promise<{ readonly engine: Quer
     });
     return { engine, close: async () => client.destroy() };
   }
-  const bucketDir =
-    choice.kind === 'archive-dir' ? choice.dir : join((await readLocalEndpoints(choice.endpointsFile)).s3DataDir, RESOURCE_NAMES.dataBucket);
+  const bucketDir = choice.kind === 'archive-dir' ? choice.dir : join((await localStackEndpoints(choice)).s3DataDir, RESOURCE_NAMES.dataBucket);
   const engine = new DuckDbQueryEngine({ bucketDir, layout: choice.kind === 'archive-dir' ? choice.layout : 's3rver' });
   return { engine, close: () => engine.close() };
+}
+
+/** The local stack's endpoints; when AWS_ENDPOINT_URL_S3 chose it, that stack must be the one serving that URL. */
+async function localStackEndpoints(choice: Extract<EngineChoice, { kind: 'local' }>): Promise<{ s3DataDir: string }> {
+  const endpoints = await readLocalEndpoints(choice.endpointsFile);
+  const fromEnvironment = choice.s3EndpointFromEnvironment;
+  if (fromEnvironment !== undefined && new URL(fromEnvironment).host !== new URL(endpoints.s3).host) {
+    throw new Error(`AWS_ENDPOINT_URL_S3 is ${fromEnvironment}, but the local stack serves S3 at ${endpoints.s3}: load its .wildrydes/local.env again, or use --archive-dir`);
+  }
+  return endpoints;
 }
 
 /** One line: the engine's own complaint (DuckDB adds the offending line and a caret below it; those are dropped). */

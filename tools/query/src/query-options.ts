@@ -1,10 +1,16 @@
 import { Command, Option } from 'commander';
 import { RESOURCE_NAMES, WORKSHOP_QUERIES, type WorkshopQueryName } from '@wildrydes/domain';
+import { environmentEndpoint } from '@wildrydes/adapters/clients';
 import { parseCommandLine, durationArgument, httpUrlArgument, stagedOptionValue, stageOption, UsageError } from '@wildrydes/cli-support';
 import type { OutputFormat } from './result-format';
 
 export type EngineChoice =
-  | { readonly kind: 'local'; readonly endpointsFile: string | undefined }
+  | {
+      readonly kind: 'local';
+      readonly endpointsFile: string | undefined;
+      /** Chosen because `AWS_ENDPOINT_URL_S3` names a local server (no --local): the local stack must serve it. */
+      readonly s3EndpointFromEnvironment?: string;
+    }
   | { readonly kind: 'archive-dir'; readonly dir: string; readonly layout: 'plain' | 's3rver' }
   | {
       readonly kind: 'athena';
@@ -92,12 +98,17 @@ export function parseQueryCommandLine(argv: readonly string[], io: { writeOut(s:
   }
   if (sql !== undefined && sql.trim() === '') throw new UsageError('the SQL is empty');
 
+  // `set -a; . .wildrydes/local.env; set +a` points S3 at the local stack: its archive is then the one to query.
+  const localS3 = environmentEndpoint('s3');
+  const localByEnvironment = raw.endpoint === undefined && environmentEndpoint('athena') === undefined && localS3?.startsWith('http://') === true;
   const engine: EngineChoice =
     raw.archiveDir !== undefined
       ? { kind: 'archive-dir', dir: raw.archiveDir, layout: raw.layout }
       : raw.local || raw.endpointsFile !== undefined
         ? { kind: 'local', endpointsFile: raw.endpointsFile }
-        : {
+        : localByEnvironment
+          ? { kind: 'local', endpointsFile: undefined, s3EndpointFromEnvironment: localS3 }
+          : {
             kind: 'athena',
             workgroup: stagedOptionValue(command, 'workgroup', ['athenaWorkgroup']),
             database: stagedOptionValue(command, 'database', ['athenaDatabase']),
@@ -105,7 +116,7 @@ export function parseQueryCommandLine(argv: readonly string[], io: { writeOut(s:
             region: raw.region,
             endpoint: raw.endpoint,
             timeoutMs: raw.timeout,
-          };
+            };
   const dt = raw.fromDate === undefined && raw.toDate === undefined ? undefined : { ...(raw.fromDate === undefined ? {} : { from: raw.fromDate }), ...(raw.toDate === undefined ? {} : { to: raw.toDate }) };
   return {
     kind: 'run',

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killRunningClis, runCli } from '@wildrydes/cli-support';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { killRunningClis, localEnvVariables, runCli, startTestStack, type TestStack } from '@wildrydes/cli-support';
 
 const reading = (Name: string, StatusTime: string, Distance: number, HealthPoints = 150) => ({
   Name, StatusTime, Latitude: 40.7492, Longitude: -73.9852, Distance, MagicPoints: 150, HealthPoints,
@@ -92,5 +93,38 @@ describe('query CLI (a real process)', () => {
     expect(adhoc.stdout).toBe('readings\n4\n');
     const trip = await runCli(['-archive-dir', archiveDir, '-named', 'trip', '-name', 'Shadowfax', '-format', 'csv']);
     expect(trip.stdout).toBe('latitude,longitude,statustime\n40.7492,-73.9852,2026-11-22T10:00:01.000Z\n40.7492,-73.9852,2026-11-22T10:00:02.000Z\n');
+  });
+});
+
+describe('query CLI with only the variables of local.env (no --local)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    const rows = [reading('Shadowfax', '2026-11-22 10:00:01.000', 30.5), reading('Shadowfax', '2026-11-22 10:00:02.000', 29.5)];
+    await stack.clients.s3.send(new PutObjectCommand({
+      Bucket: 'wildrydes-data', Key: 'raw/dt=2026-11-22/hour=10/shard-0-1.json.gz', Body: gzipSync(rows.map((row) => JSON.stringify(row)).join('\n') + '\n'),
+    }));
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  afterEach(killRunningClis);
+
+  it('queries the archive of the stack that AWS_ENDPOINT_URL_S3 points at', async () => {
+    const env = await localEnvVariables(stack.endpointsFile);
+
+    const { code, stdout, stderr } = await runCli(['--named', 'total-distance', '--format', 'csv'], 30_000, { ...env, WILDRYDES_ENDPOINTS_FILE: stack.endpointsFile });
+
+    expect(code, stderr).toBe(0);
+    expect(stdout).toBe('name,totaldistance\nShadowfax,60\n');
+  });
+
+  it('refuses, in one line, an AWS_ENDPOINT_URL_S3 that is not the local stack\'s', async () => {
+    const env = await localEnvVariables(stack.endpointsFile);
+
+    const { code, stderr } = await runCli(['--named', 'total-distance'], 30_000, { ...env, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:1', WILDRYDES_ENDPOINTS_FILE: stack.endpointsFile });
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^query: AWS_ENDPOINT_URL_S3 is http:\/\/127\.0\.0\.1:1, but the local stack serves S3 at http:\/\/127\.0\.0\.1:\d+/);
   });
 });

@@ -35,7 +35,7 @@ export async function runSeededInput(options: Partial<LocalStackOptions> = {}, d
   process.env['POWERTOOLS_LOG_LEVEL'] = 'ERROR';
   const alerts: UnicornAlert[] = [];
   const stack = await startLocalStack({
-    ports: ANY_PORT, pollIntervalMs: 100, batchingWindowSeconds: 0, tumblingWindowSeconds: 2, uploadScanIntervalMs: 60_000,
+    ports: ANY_PORT, pollIntervalMs: 100, batchingWindowSeconds: 0, tumblingWindowSeconds: 2,
     onAlert: (alert) => alerts.push(alert), log: () => undefined, ...options,
   });
   try {

@@ -8,10 +8,11 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import S3rverAccount from 's3rver/lib/models/account';
+import { decodeAwsChunkedUploads, listenHttp1AndH2c } from './standard-client-shims';
 import type { EmulatorHostConfig, EmulatorHostMessage, EmulatorName, EmulatorPorts } from './emulator-host.protocol';
 import { guardRequestListener, guardServer } from './local-request-guard';
 import { guardS3Keys } from './s3-key-guard';
@@ -37,7 +38,7 @@ class EmulatorListenError extends Error {
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as EmulatorHostConfig;
-const servers: http.Server[] = [];
+const servers: (http.Server | net.Server)[] = [];
 let ready = false;
 let shuttingDown = false;
 
@@ -45,7 +46,7 @@ function send(message: EmulatorHostMessage): void {
   if (process.connected) process.send?.(message);
 }
 
-function listen(service: EmulatorName, server: http.Server, port: number): Promise<number> {
+function listen(service: EmulatorName, server: http.Server | net.Server, port: number): Promise<number> {
   servers.push(server);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => reject(new EmulatorListenError(service, port, error));
@@ -93,10 +94,12 @@ async function start(): Promise<EmulatorPorts> {
   const s3rver = new S3rver({ address: config.host, silent: true, directory: config.s3Directory });
   relayS3Events(s3rver);
   // s3rver.run() lets a listen error escape as an uncaught 'error' event, so we own the http.Server.
+  s3rver.middleware.unshift(decodeAwsChunkedUploads);
   const s3 = http.createServer(guardRequestListener(guardS3Keys(s3rver.callback(), config.s3Directory), guard));
 
   const [kinesisPort, dynamodbPort, s3Port] = await Promise.all([
-    listen('kinesis', kinesis, config.ports.kinesis),
+    // The SDK's Kinesis client speaks HTTP/2 unless told otherwise: answer both (see standard-client-shims.ts).
+    listen('kinesis', listenHttp1AndH2c(kinesis), config.ports.kinesis),
     listen('dynamodb', dynamodb, config.ports.dynamodb),
     listen('s3', s3, config.ports.s3),
   ]);
@@ -116,14 +119,14 @@ function relayS3Events(s3rver: S3rver): void {
   });
 }
 
-function closeServer(server: http.Server): Promise<void> {
+function closeServer(server: http.Server | net.Server): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) {
       resolve();
       return;
     }
     server.close(() => resolve());
-    server.closeAllConnections();
+    if (server instanceof http.Server) server.closeAllConnections();
   });
 }
 

@@ -52,6 +52,8 @@ declare module 's3rver' {
     callback(): import('node:http').RequestListener;
     /** s3rver (a Koa app) emits an S3-shaped notification for every object written or removed. */
     on(event: 'event', listener: (event: unknown) => void): this;
+    /** Koa's middleware list: what is unshifted here runs before s3rver's own. */
+    readonly middleware: ((ctx: { req: import('node:http').IncomingMessage }, next: () => Promise<unknown>) => Promise<unknown>)[];
     run(): Promise<import('node:net').AddressInfo>;
     close(): Promise<void>;
   }

@@ -12,6 +12,9 @@ export {
 export {
   defaultEndpointsFilePath,
   findRepoRoot,
+  formatLocalEnvFile,
+  loadLocalEnvCommand,
+  localEnvFilePath,
   readLocalEndpoints,
   writeLocalEndpointsFile,
   type LocalEndpoints,

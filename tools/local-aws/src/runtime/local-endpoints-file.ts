@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalEndpointsFileInvalidError, LocalStackNotRunningError } from './local-runtime.errors';
 
@@ -37,21 +37,66 @@ export function findRepoRoot(from: string = dirname(fileURLToPath(import.meta.ur
   }
 }
 
-/** `.wildrydes/local.json` at the repository root, or `WILDRYDES_ENDPOINTS_FILE` (a suite running the stack as a process). */
+/** `<repo root>/.wildrydes/local.json`, or `WILDRYDES_ENDPOINTS_FILE` (tests run whole stacks beside a developer's). */
 export function defaultEndpointsFilePath(): string {
-  return process.env['WILDRYDES_ENDPOINTS_FILE'] ?? join(findRepoRoot(), '.wildrydes', 'local.json');
+  const override = process.env['WILDRYDES_ENDPOINTS_FILE'];
+  return override !== undefined && override !== '' ? override : join(findRepoRoot(), '.wildrydes', 'local.json');
+}
+
+/** `local.env` beside `local.json`: the same endpoints as the AWS SDKs' and CLI's standard variables. */
+export function localEnvFilePath(endpointsFile: string): string {
+  return join(dirname(endpointsFile), `${basename(endpointsFile).replace(/\.json$/, '')}.env`);
+}
+
+/** The one shell line that loads `local.env` (a path relative to `cwd` when it lies below it). */
+export function loadLocalEnvCommand(envFile: string, cwd: string = process.cwd()): string {
+  const shown = relative(cwd, envFile);
+  const path = shown.startsWith('..') || shown === '' ? envFile : shown;
+  return `set -a; . ${/^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`}; set +a`;
+}
+
+/**
+ * The content of `local.env`: `AWS_ENDPOINT_URL_<SERVICE>` (honoured by SDK v3, botocore and AWS CLI v2.13+, so a
+ * client built with no endpoint reaches the stand-ins), the region, and credentials the stand-ins accept (they
+ * check none, but every SDK refuses to sign without some). `# pid` names the owner, as `pid` does in local.json.
+ */
+export function formatLocalEnvFile(content: LocalEndpointsFile): string {
+  const variables: [string, string][] = [
+    ['AWS_ENDPOINT_URL_KINESIS', content.kinesis],
+    ['AWS_ENDPOINT_URL_DYNAMODB', content.dynamodb],
+    ['AWS_ENDPOINT_URL_S3', content.s3],
+    ...(content.eventbridge === undefined ? [] : [['AWS_ENDPOINT_URL_EVENTBRIDGE', content.eventbridge] as [string, string]]),
+    ['AWS_REGION', content.region],
+    ['AWS_DEFAULT_REGION', content.region],
+    ['AWS_ACCESS_KEY_ID', 'local'],
+    ['AWS_SECRET_ACCESS_KEY', 'local'],
+    ['AWS_EC2_METADATA_DISABLED', 'true'],
+  ];
+  return [
+    `# The local Wild Rydes stack (pid ${content.pid}, started ${content.startedAt}); removed when it stops.`,
+    '# Load it into a shell with: set -a; . .wildrydes/local.env; set +a',
+    ...variables.map(([name, value]) => `${name}=${value}`),
+    '',
+  ].join('\n');
 }
 
 export async function writeLocalEndpointsFile(path: string, content: LocalEndpointsFile): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   // Write then rename, so a reader never sees half a file.
-  const partial = `${path}.${process.pid}.tmp`;
-  await writeFile(partial, `${JSON.stringify(content, null, 2)}\n`, 'utf8');
-  await rename(partial, path);
+  const write = async (target: string, text: string): Promise<void> => {
+    const partial = `${target}.${process.pid}.tmp`;
+    await writeFile(partial, text, 'utf8');
+    await rename(partial, target);
+  };
+  await write(localEnvFilePath(path), formatLocalEnvFile(content));
+  await write(path, `${JSON.stringify(content, null, 2)}\n`);
 }
 
-/** Removes the file only while it is still ours: a newer stack may have replaced it. */
+/** Removes the files (local.json and local.env) only while they are still ours: a newer stack may have replaced them. */
 export async function removeLocalEndpointsFile(path: string, ownerPid: number): Promise<void> {
+  const envFile = localEnvFilePath(path);
+  const envText = await readFile(envFile, 'utf8').catch(() => undefined);
+  if (envText !== undefined && envText.includes(`(pid ${ownerPid},`)) await rm(envFile, { force: true });
   let current: unknown;
   try {
     current = JSON.parse(await readFile(path, 'utf8'));

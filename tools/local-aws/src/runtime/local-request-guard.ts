@@ -27,7 +27,8 @@ export function judgeLocalRequest(
   port: number,
   options: LocalRequestGuardOptions = {},
 ): GuardVerdict {
-  const host = single(headers['host']);
+  // HTTP/2 (the SDK's default for Kinesis) carries the host as the `:authority` pseudo-header.
+  const host = single(headers['host']) ?? single(headers[':authority']);
   if (host === undefined) return { allowed: false, reason: 'the request has no Host header' };
   if (!isLoopbackHost(host, port)) return { allowed: false, reason: `Host "${host.slice(0, 100)}" is not this machine's loopback on port ${port}` };
   const origin = single(headers['origin']);
@@ -92,7 +93,9 @@ export function guardServer<T extends Server>(server: T, options: LocalRequestGu
 function refuse(request: IncomingMessage, response: ServerResponse, reason: string): void {
   const body = JSON.stringify({ __type: 'AccessDeniedException', message: `Forbidden: ${reason}. Local servers answer this machine's own clients only.` });
   // Not read: the connection is closed after the answer, so nothing more is taken from a refused client.
-  response.writeHead(403, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+  // HTTP/2 forbids connection-specific headers; there the stream ends with the answer anyway.
+  const close = request.httpVersionMajor === 2 ? {} : { connection: 'close' };
+  response.writeHead(403, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...close }).end(body);
   request.resume();
 }
 

@@ -1,0 +1,51 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ImportReport } from '@wildrydes/domain';
+
+/**
+ * The ingestion service's import report for an uploaded file (`reports/…json` in the data bucket), or undefined
+ * while there is none. A report that is not one (bad JSON, missing counts) is an error, not "not yet".
+ */
+export async function readImportReport(s3: S3Client, bucket: string, key: string): Promise<ImportReport | undefined> {
+  let text: string;
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    text = (await object.Body?.transformToString('utf8')) ?? '';
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`s3://${bucket}/${key} is not an import report (not JSON)`);
+  }
+  const report = parsed as Partial<ImportReport>;
+  const counts = ['linesRead', 'readingsSent', 'summariesWritten', 'linesRejected'] as const;
+  if (typeof report.key !== 'string' || (report.status !== 'imported' && report.status !== 'failed') || counts.some((count) => typeof report[count] !== 'number')) {
+    throw new Error(`s3://${bucket}/${key} is not an import report (missing key, status or counts)`);
+  }
+  return parsed as ImportReport;
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** One line: what the import of one file did, e.g. `uploads/a.ndjson: 8 readings sent, 1 summary written, 2 lines rejected (lines 3, 7)`. */
+export function formatImportSummary(report: ImportReport): string {
+  const lines = report.rejections.map((rejection) => rejection.line);
+  const more = report.linesRejected > lines.length ? ', …' : '';
+  const rejected = report.linesRejected === 0 ? 'no line rejected' : `${plural(report.linesRejected, 'line')} rejected (${lines.length === 1 ? 'line' : 'lines'} ${lines.join(', ')}${more})`;
+  const failed = report.status === 'failed' ? `; FAILED: the stream refused ${report.streamEntriesRefused} entries (S3 retries the import)` : '';
+  return `${report.key}: ${plural(report.readingsSent, 'reading')} sent, ${plural(report.summariesWritten, 'summary', 'summaries')} written, ${rejected}${failed}`;
+}
+
+/** The rejected lines the report lists, one per line: `  line 3: INVALID_JSON — Unexpected token … | this line is not JSON`. */
+export function formatRejections(report: ImportReport): string[] {
+  const listed = report.rejections.map((rejection) => `  line ${rejection.line}: ${rejection.code} — ${rejection.reason}  | ${rejection.raw}`);
+  const unlisted = report.linesRejected - report.rejections.length;
+  return [
+    ...listed,
+    ...(unlisted > 0 ? [`  … and ${unlisted} more (every rejected line is kept in ${report.quarantineObjects.join(', ')})`] : []),
+  ];
+}
