@@ -3,7 +3,8 @@ import type { ImportReport } from '@wildrydes/domain';
 
 /**
  * The ingestion service's import report for an uploaded file (`reports/…json` in the data bucket), or undefined
- * while there is none. A report that is not one (bad JSON, missing counts) is an error, not "not yet".
+ * while there is none or the import is still under way (`in-progress`: the durable progress the import keeps so a
+ * retry resumes). A report that is not one (bad JSON, missing counts) is an error, not "not yet".
  */
 export async function readImportReport(s3: S3Client, bucket: string, key: string): Promise<ImportReport | undefined> {
   let text: string;
@@ -23,10 +24,11 @@ export async function readImportReport(s3: S3Client, bucket: string, key: string
   }
   const report = parsed as Partial<ImportReport>;
   const counts = ['linesRead', 'readingsSent', 'summariesWritten', 'linesRejected'] as const;
-  if (typeof report.key !== 'string' || (report.status !== 'imported' && report.status !== 'failed') || counts.some((count) => typeof report[count] !== 'number')) {
+  const statuses: readonly unknown[] = ['imported', 'rejected', 'in-progress', 'failed'];
+  if (typeof report.key !== 'string' || !statuses.includes(report.status) || counts.some((count) => typeof report[count] !== 'number')) {
     throw new Error(`s3://${bucket}/${key} is not an import report (missing key, status or counts)`);
   }
-  return parsed as ImportReport;
+  return report.status === 'in-progress' ? undefined : (parsed as ImportReport);
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -36,6 +38,7 @@ export function formatImportSummary(report: ImportReport): string {
   const lines = report.rejections.map((rejection) => rejection.line);
   const more = report.linesRejected > lines.length ? ', …' : '';
   const rejected = report.linesRejected === 0 ? 'no line rejected' : `${plural(report.linesRejected, 'line')} rejected (${lines.length === 1 ? 'line' : 'lines'} ${lines.join(', ')}${more})`;
+  if (report.status === 'rejected') return `${report.key}: REJECTED, nothing sent: ${report.fileRejection?.code ?? 'unusable file'} — ${report.fileRejection?.reason ?? 'the file as a whole could not be read'} (its bytes are in the quarantine)`;
   const failed = report.status === 'failed' ? `; FAILED: the stream refused ${report.streamEntriesRefused} entries (S3 retries the import)` : '';
   return `${report.key}: ${plural(report.readingsSent, 'reading')} sent, ${plural(report.summariesWritten, 'summary', 'summaries')} written, ${rejected}${failed}`;
 }

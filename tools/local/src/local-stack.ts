@@ -85,8 +85,8 @@ export interface LocalStack {
   readonly meter: BillingMeter;
   /** Per stream service, what the replay mode did (zeros without it). */
   replayChaosCounts(): Record<string, ReplayChaosCounts>;
-  /** Resolves when every mapping has read its shards to the tip and no invocation is in flight. */
-  drain(timeoutMs?: number): Promise<void>;
+  /** Resolves when every mapping has read its shards to the tip and no invocation is in flight (`closedWindows`: and every tumbling window has had its final invocation). */
+  drain(timeoutMs?: number, options?: { readonly closedWindows?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -237,7 +237,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       streamServiceStats: () => stats.snapshot(),
       replayChaosCounts: () => Object.fromEntries([...mappingsByService].map(([service, mapping]) => [service, mapping.replayChaosCounts()])),
       meter,
-      drain: async (timeoutMs = 60_000) => { await Promise.all(mappings.map((m) => m.drain({ timeoutMs }))); },
+      drain: async (timeoutMs = 60_000, drainOptions = {}) => { await Promise.all(mappings.map((m) => m.drain({ timeoutMs, ...drainOptions }))); },
       stop: async () => {
         await Promise.all([...stoppers.map((stop) => stop()), ...mappings.map((m) => m.stop())]);
         destroyClients();

@@ -85,7 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 export function exitCodeOf(report: ImportReport): number {
-  if (report.status === 'failed') return EXIT_CODES.failed;
+  if (report.status === 'failed' || report.status === 'rejected') return EXIT_CODES.failed;
   if (report.linesRejected === 0) return EXIT_CODES.imported;
   return report.readingsSent + report.summariesWritten === 0 ? EXIT_CODES.failed : EXIT_CODES.someLinesRejected;
 }

@@ -67,6 +67,16 @@ describe('upload CLI (the real bin) against the local stack with the ingestion s
     expect(run.stdout).toContain('0 readings sent, 0 summaries written, 2 lines rejected (lines 1, 2)');
   });
 
+  it('says why a file that is not gzip though named .gz was rejected whole, and exits 1', async () => {
+    const file = join(dir, 'plain-text.ndjson.gz');
+    await writeFile(file, 'this is not gzip\n');
+
+    const run = await runCli(['--endpoints-file', endpointsFile, file], 60_000);
+
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/^uploads\/plain-text\.ndjson\.gz: REJECTED, nothing sent: INVALID_GZIP — /);
+  });
+
   it('uploads the same file again and reports the new import, not the old report', async () => {
     const first = await runCli(['--endpoints-file', endpointsFile, '--key', 'again.ndjson', join(EXAMPLES, 'readings.ndjson')], 60_000);
     const second = await runCli(['--endpoints-file', endpointsFile, '--key', 'again.ndjson', join(EXAMPLES, 'upload-with-bad-lines.ndjson')], 60_000);

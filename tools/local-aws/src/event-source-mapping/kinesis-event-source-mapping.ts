@@ -63,9 +63,10 @@ export class KinesisEventSourceMapping {
   /**
    * Resolves once every shard has been read to its tip by a poll that started after this call, with no
    * invocation in flight: everything put before the call has been delivered (or discarded to onFailure).
-   * Never resolves while a batch is being retried; use timeoutMs to bound the wait.
+   * Never resolves while a batch is being retried; use timeoutMs to bound the wait. With `closedWindows`, it also
+   * waits for every open tumbling window's final invocation, so what the windows held has been handed over too.
    */
-  drain(options: { timeoutMs?: number } = {}): Promise<void> {
+  drain(options: { timeoutMs?: number; closedWindows?: boolean } = {}): Promise<void> {
     if (!this.running) return Promise.reject(new EventSourceMappingError('ESM_NOT_RUNNING', 'drain() before start()'));
     const mark = ++this.tick;
     this.wakeDiscovery?.();
@@ -78,7 +79,7 @@ export class KinesisEventSourceMapping {
       };
       const check = (): void => {
         if (this.abort.signal.aborted) finish(new EventSourceMappingError('ESM_STOPPED', 'the mapping was stopped'));
-        else if (this.idleSince(mark)) finish();
+        else if (this.idleSince(mark, options.closedWindows ?? false)) finish();
       };
       const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => finish(
         new EventSourceMappingError('ESM_DRAIN_TIMEOUT', `not drained within ${options.timeoutMs} ms`)), options.timeoutMs);
@@ -87,10 +88,10 @@ export class KinesisEventSourceMapping {
     });
   }
 
-  private idleSince(mark: number): boolean {
+  private idleSince(mark: number, closedWindows: boolean): boolean {
     if (this.listedTick <= Math.max(mark, this.lastFinishTick)) return false;
     const idle = (poller: KinesisShardPoller | undefined): boolean =>
-      poller !== undefined && poller.tipTick > mark && !poller.inFlight;
+      poller !== undefined && poller.tipTick > mark && !poller.inFlight && !(closedWindows && poller.windowOpen);
     return this.listing.every((shard) => this.finished.has(shard.ShardId ?? '') || idle(this.pollers.get(shard.ShardId ?? '')))
       && [...this.pollers.values()].every(idle);
   }

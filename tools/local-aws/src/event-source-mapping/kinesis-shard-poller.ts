@@ -63,6 +63,11 @@ export class KinesisShardPoller {
   /** Tick of the last GetRecords that found nothing new while nothing was waiting; -1 once records arrive. */
   tipTick = -1;
   inFlight = false;
+
+  /** A tumbling window is open: its state (e.g. open minutes) has not had its final invocation yet. */
+  get windowOpen(): boolean {
+    return this.window !== undefined;
+  }
   private iterator: string | undefined;
   private ended = false;
   private readonly buffer: DeliverableRecord[] = [];
