@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BenchError } from './bench.errors';
 
 /**
  * Every process the bench starts runs in its own process group (npm → sh → tsx → node → the emulator host), so
@@ -115,6 +116,21 @@ export function startProcess(name: string, command: string, args: readonly strin
       liveGroups.delete(pid);
     },
   };
+}
+
+/**
+ * Runs a process to its end, stopped (group and all) if `signal` aborts: its exit code, 1 when it died by a signal.
+ * Throws BenchError INTERRUPTED when aborted.
+ */
+export async function runToEnd(name: string, command: string, args: readonly string[], options: StartProcessOptions, signal: AbortSignal): Promise<number> {
+  const child = startProcess(name, command, args, options);
+  const stop = (): void => void child.stop(5_000);
+  signal.addEventListener('abort', stop, { once: true });
+  const code = await child.exited;
+  signal.removeEventListener('abort', stop);
+  await child.stop(1_000);
+  if (signal.aborted) throw new BenchError('INTERRUPTED', 'interrupted');
+  return typeof code === 'number' ? code : 1;
 }
 
 /** A fresh directory under the system temp dir, removed by `removeTempDir` or at the latest on exit. */

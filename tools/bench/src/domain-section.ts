@@ -1,5 +1,4 @@
-import { startProcess } from './child-processes';
-import { BenchError } from './bench.errors';
+import { runToEnd } from './child-processes';
 
 /**
  * Runs `npm run bench:domain` (the domain alone) and then `npm run bench:handlers` (each stream service's handler
@@ -18,7 +17,7 @@ export async function runDomainSection(repoRoot: string, quick: boolean, signal:
 
 async function runScript(repoRoot: string, script: string, quick: boolean, signal: AbortSignal, echo: (line: string) => void): Promise<{ exitCode: number; output: string }> {
   const lines: string[] = [];
-  const bench = startProcess(`npm run ${script}`, 'npm', ['run', '--silent', script, ...(quick ? ['--', '--quick'] : [])], {
+  const exitCode = await runToEnd(`npm run ${script}`, 'npm', ['run', '--silent', script, ...(quick ? ['--', '--quick'] : [])], {
     cwd: repoRoot,
     onLine: (line) => {
       // Its own paths would tie the report to this machine.
@@ -26,12 +25,6 @@ async function runScript(repoRoot: string, script: string, quick: boolean, signa
       lines.push(text);
       echo(text);
     },
-  });
-  const stop = (): void => void bench.stop(5_000);
-  signal.addEventListener('abort', stop, { once: true });
-  const code = await bench.exited;
-  signal.removeEventListener('abort', stop);
-  await bench.stop(1_000);
-  if (signal.aborted) throw new BenchError('INTERRUPTED', 'interrupted');
-  return { exitCode: typeof code === 'number' ? code : 1, output: lines.join('\n') };
+  }, signal);
+  return { exitCode, output: lines.join('\n') };
 }
