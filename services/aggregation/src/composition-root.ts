@@ -3,7 +3,7 @@ import type { AwsConnection } from '@wildrydes/adapters/clients';
 import { createDynamoDbDocumentClient, DynamoDbSummaryStore } from '@wildrydes/adapters/dynamodb';
 import { createKinesisClient, KinesisSummaryPublisher, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import type { SummaryPublisher, SummaryStore } from '@wildrydes/domain';
-import { lambdaHandler, serviceTelemetry, tracedConnection, type HandlerTools } from '@wildrydes/lambda-kit';
+import { lambdaHandler, serviceTelemetry, tracedConnection, type HandlerTools, type TracerFactory } from '@wildrydes/lambda-kit';
 import { createAggregateMinutesHandler } from './aggregate-minutes.handler';
 import { AggregateMinutes } from './aggregate-minutes.use-case';
 import type { AggregationServiceConfig } from './aggregation.config';
@@ -16,6 +16,8 @@ export const AGGREGATION_TOKENS = {
 } as const;
 
 export interface AggregationContainerOverrides {
+  /** The Lambda entry points pass `xrayTracer`; locally and in tests nothing is traced. */
+  readonly makeTracer?: TracerFactory;
   readonly summaryStore?: SummaryStore;
   readonly summaryPublisher?: SummaryPublisher;
   readonly clock?: () => number;
@@ -25,7 +27,7 @@ export interface AggregationContainerOverrides {
 export function createAggregationContainer(config: AggregationServiceConfig, untracedConnection: AwsConnection = {}, overrides: AggregationContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const t = AGGREGATION_TOKENS;
-  const telemetry = serviceTelemetry('wildrydes-aggregation', process.env);
+  const telemetry = serviceTelemetry('wildrydes-aggregation', process.env, overrides.makeTracer);
   const connection = tracedConnection(untracedConnection, telemetry.tracer);
   container.bind<HandlerTools>(t.Tools).toConstantValue({ logger: telemetry.logger, metrics: telemetry.metrics, clock: overrides.clock ?? Date.now });
   container.bind<SummaryStore>(t.SummaryStore).toDynamicValue(() =>

@@ -5,7 +5,7 @@ import { Container } from 'inversify';
 import type { AwsConnection } from '@wildrydes/adapters/clients';
 import { createS3Client, S3ArchiveStore, S3Quarantine } from '@wildrydes/adapters/s3';
 import type { ArchiveStore, Quarantine } from '@wildrydes/domain';
-import { lambdaHandler, serviceTelemetry, tracedConnection, type HandlerTools } from '@wildrydes/lambda-kit';
+import { lambdaHandler, serviceTelemetry, tracedConnection, type HandlerTools, type TracerFactory } from '@wildrydes/lambda-kit';
 import type { ArchivalServiceConfig } from './archival.config';
 import { createArchiveAlertHandler } from './archive-alert.handler';
 import { ArchiveAlert } from './archive-alert.use-case';
@@ -24,6 +24,8 @@ export const ARCHIVAL_TOKENS = {
 
 /** Ports can be replaced (tests bind fakes, or a silent logger); the rest is built from them. */
 export interface ArchivalContainerOverrides {
+  /** The Lambda entry points pass `xrayTracer`; locally and in tests nothing is traced. */
+  readonly makeTracer?: TracerFactory;
   readonly archiveStore?: ArchiveStore;
   readonly quarantine?: Quarantine;
   readonly clock?: () => number;
@@ -34,7 +36,7 @@ export interface ArchivalContainerOverrides {
 export function createArchivalContainer(config: ArchivalServiceConfig, untracedConnection: AwsConnection = {}, overrides: ArchivalContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const t = ARCHIVAL_TOKENS;
-  const made = serviceTelemetry('wildrydes-archival', process.env);
+  const made = serviceTelemetry('wildrydes-archival', process.env, overrides.makeTracer);
   const telemetry = { ...made, logger: overrides.logger ?? made.logger, metrics: overrides.metrics ?? made.metrics };
   const connection = tracedConnection(untracedConnection, telemetry.tracer);
   container.bind<HandlerTools>(t.Tools).toConstantValue({ logger: telemetry.logger, metrics: telemetry.metrics, clock: overrides.clock ?? Date.now });

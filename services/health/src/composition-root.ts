@@ -4,7 +4,7 @@ import { createDynamoDbDocumentClient, DynamoDbHealthStore } from '@wildrydes/ad
 import { createEventBridgeClient, EventBridgeAlertPublisher } from '@wildrydes/adapters/eventbridge';
 import { createKinesisClient, KinesisShardActivity } from '@wildrydes/adapters/kinesis';
 import type { AlertPublisher, HealthStore, ShardActivity } from '@wildrydes/domain';
-import { lambdaHandler, serviceTelemetry, tracedConnection, type HandlerTools } from '@wildrydes/lambda-kit';
+import { lambdaHandler, serviceTelemetry, tracedConnection, type HandlerTools, type TracerFactory } from '@wildrydes/lambda-kit';
 import { createDetectSilenceHandler } from './detect-silence.handler';
 import { DetectSilence } from './detect-silence.use-case';
 import type { HealthServiceConfig } from './health.config';
@@ -23,6 +23,8 @@ export const HEALTH_TOKENS = {
 
 /** Ports can be replaced (tests bind fakes); the rest is built from them. */
 export interface HealthContainerOverrides {
+  /** The Lambda entry points pass `xrayTracer`; locally and in tests nothing is traced. */
+  readonly makeTracer?: TracerFactory;
   readonly healthStore?: HealthStore;
   readonly alertPublisher?: AlertPublisher;
   readonly shardActivity?: ShardActivity;
@@ -33,7 +35,7 @@ export interface HealthContainerOverrides {
 export function createHealthContainer(config: HealthServiceConfig, untracedConnection: AwsConnection = {}, overrides: HealthContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const t = HEALTH_TOKENS;
-  const telemetry = serviceTelemetry('wildrydes-health', process.env);
+  const telemetry = serviceTelemetry('wildrydes-health', process.env, overrides.makeTracer);
   const connection = tracedConnection(untracedConnection, telemetry.tracer);
   container.bind<HandlerTools>(t.Tools).toConstantValue({ logger: telemetry.logger, metrics: telemetry.metrics, clock: overrides.clock ?? Date.now });
   container.bind<HealthStore>(t.HealthStore).toDynamicValue(() =>

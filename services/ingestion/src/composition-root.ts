@@ -4,7 +4,7 @@ import type { AwsConnection } from '@wildrydes/adapters/clients';
 import { createDynamoDbDocumentClient, DynamoDbImportedSummaryStore } from '@wildrydes/adapters/dynamodb';
 import { createKinesisClient, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import { createS3Client, S3ImportReportStore, S3Quarantine, S3UploadedFileSource } from '@wildrydes/adapters/s3';
-import { lambdaHandler, serviceTelemetry, tracedConnection } from '@wildrydes/lambda-kit';
+import { lambdaHandler, serviceTelemetry, tracedConnection, type TracerFactory } from '@wildrydes/lambda-kit';
 import type { ImportedSummaryStore, ImportReportStore, Quarantine, TelemetryStream, UploadedFileSource } from '@wildrydes/domain';
 import { AcceptTelemetry } from './accept-telemetry.use-case';
 import { ImportTelemetryFile } from './import-telemetry-file.use-case';
@@ -29,6 +29,8 @@ export const INGESTION_TOKENS = {
 
 /** Ports can be replaced (tests bind fakes); the rest is built from them. */
 export interface IngestionContainerOverrides {
+  /** The Lambda entry points pass `xrayTracer`; locally and in tests nothing is traced. */
+  readonly makeTracer?: TracerFactory;
   readonly telemetryStream?: TelemetryStream;
   readonly quarantine?: Quarantine;
   readonly importedSummaryStore?: ImportedSummaryStore;
@@ -40,7 +42,7 @@ export interface IngestionContainerOverrides {
 export function createIngestionContainer(config: IngestionServiceConfig, untracedConnection: AwsConnection = {}, overrides: IngestionContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   const t = INGESTION_TOKENS;
-  const telemetry = serviceTelemetry('wildrydes-ingestion', process.env);
+  const telemetry = serviceTelemetry('wildrydes-ingestion', process.env, overrides.makeTracer);
   const connection = tracedConnection(untracedConnection, telemetry.tracer);
   container.bind(t.Clock).toConstantValue(overrides.clock ?? Date.now);
   container.bind(t.Logger).toConstantValue(telemetry.logger);

@@ -1,10 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { kinesisEvent } from '@wildrydes/test-kit';
 import { kinesisBatchHandler } from './kinesis-batch-handler';
 import { DEFAULT_METRICS_NAMESPACE, lambdaHandler, serviceTelemetry, tracedConnection } from './lambda-telemetry';
+import { xrayTracer } from './xray-tracer';
+
+const SERVICES_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 const CONTEXT = {
   awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
@@ -51,11 +57,25 @@ describe('serviceTelemetry', () => {
     expect(namespaces).toEqual([DEFAULT_METRICS_NAMESPACE, 'WildRydes-dev']);
   });
 
-  it('outside Lambda the tracer is off: a client comes back unchanged and nothing is printed', () => {
-    const { tracer } = serviceTelemetry('wildrydes-health', {});
-    expect(tracer.isTracingEnabled()).toBe(false);
+  it('has no tracer unless one is made for it, and the X-Ray tracer records nothing outside Lambda', () => {
+    expect(serviceTelemetry('wildrydes-health', {}).tracer).toBeUndefined();
+    const { tracer } = serviceTelemetry('wildrydes-health', {}, xrayTracer);
+    expect(tracer).toBeInstanceOf(Tracer);
+    expect((tracer as Tracer).isTracingEnabled()).toBe(false);
     const client = { middlewareStack: { add: () => undefined }, destroy: () => undefined };
-    expect(tracer.captureAWSv3Client(client)).toBe(client);
+    expect(tracer?.captureAWSv3Client(client)).toBe(client);
+  });
+
+  it('importing the lambda kit does not load the X-Ray SDK (its async hook would tax every promise)', () => {
+    const probe = [
+      "import('@wildrydes/lambda-kit').then(() => {",
+      "  const { createRequire } = require('node:module');",
+      "  const cache = Object.keys(createRequire(process.cwd() + '/').cache);",
+      "  process.stdout.write(String(cache.filter((path) => path.includes('aws-xray-sdk-core')).length));",
+      '});',
+    ].join('\n');
+    const loaded = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=commonjs', '-e', probe], { cwd: SERVICES_DIR, encoding: 'utf8' });
+    expect(loaded).toBe('0');
   });
 });
 
@@ -83,8 +103,9 @@ describe('tracedConnection', () => {
 });
 
 describe('lambdaHandler', () => {
-  const telemetry = () => {
-    const { tracer } = serviceTelemetry('wildrydes-test', {});
+  // In Lambda the handler runs inside Powertools' capture (tracing stays off outside Lambda); locally with no tracer.
+  const telemetry = (traced = true) => {
+    const { tracer } = serviceTelemetry('wildrydes-test', {}, traced ? xrayTracer : undefined);
     return { logger: new Logger({ serviceName: 'wildrydes-test' }), tracer };
   };
 
@@ -105,8 +126,8 @@ describe('lambdaHandler', () => {
     });
   });
 
-  it('runs the handler alone when called without a context, as the local stack does', async () => {
-    const tools = telemetry();
+  it('runs the handler alone when called without a context and without a tracer, as the local stack does', async () => {
+    const tools = telemetry(false);
     const handler = lambdaHandler(tools, async (event: string) => {
       tools.logger.info('local');
       return event.toUpperCase();

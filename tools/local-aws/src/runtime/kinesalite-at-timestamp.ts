@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type kinesaliteFactory from 'kinesalite';
+import { installFastSequences, type KinesaliteSequenceFunctions } from './kinesalite-fast-sequences';
 
 const require = createRequire(import.meta.url);
 
@@ -20,7 +21,8 @@ interface KinesaliteDb {
  * arrived at or after the timestamp and answers only when it finds one: when none did, the request never gets an
  * answer and the SDK call hangs. Kinesis answers with an iterator at the shard's tip, which is what the silence
  * scan's "did anything arrive since?" needs (and `consumer --from <time>` on a quiet stream). The action is
- * replaced in the module cache before kinesalite loads its actions, so this must load kinesalite itself.
+ * replaced in the module cache before kinesalite loads its actions, so this must load kinesalite itself. It also
+ * swaps kinesalite's bignumber.js sequence arithmetic for BigInt (`kinesalite-fast-sequences.ts`).
  */
 export function loadKinesalite(): typeof kinesaliteFactory {
   const actionPath = require.resolve('kinesalite/actions/getShardIterator');
@@ -59,5 +61,6 @@ export function loadKinesalite(): typeof kinesaliteFactory {
   const cached = require.cache[actionPath];
   if (cached === undefined) throw new Error(`kinesalite's GetShardIterator (${actionPath}) is not in the module cache`);
   cached.exports = fixed;
+  installFastSequences(require('kinesalite/db') as KinesaliteSequenceFunctions);
   return require('kinesalite') as typeof kinesaliteFactory;
 }
