@@ -30,7 +30,7 @@ export async function runCostSection(plans: readonly LoadPlan[], context: BenchC
     const snapshot = asMeterSnapshot((await readStatusFile(outcome.statusFile))?.meter);
     if (snapshot === undefined) return { kind: 'unavailable', reason: 'the `meter` field of `.wildrydes/status.json` does not have the expected shape' };
     const { readings, records, seconds } = outcome.load.producer;
-    runs.push({ unicorns: plan.unicorns, pack: plan.pack, readings, seconds, rows: costRows(snapshot, { readings, records, seconds, shards: shardsFor(plan.unicorns) }) });
+    runs.push({ unicorns: plan.unicorns, pack: plan.pack, readings, seconds, rows: costRows(snapshot, { unicorns: plan.unicorns, readings, records, seconds, shards: shardsFor(plan.unicorns) }) });
   }
   return { kind: 'measured', runs };
 }

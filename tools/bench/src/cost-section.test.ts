@@ -46,14 +46,30 @@ describe('costRows', () => {
   it("adds each cost model's dollars per million readings, handing it the run", () => {
     // Prepare
     const seen: unknown[] = [];
-    const model: CostModel = { name: 'flat', perMillionReadings: (s, run) => (seen.push([s, run]), 1.25) };
+    const model: CostModel = { name: 'flat', price: (s, run) => (seen.push([s, run]), { perMillionReadings: 1.25, byKind: { lambda: 0.25, dynamodb: 1 } }) };
 
     // Act
     const rows = costRows(snapshot, { readings: 100_000, records: 100_000, seconds: 60, shards: 2 }, [model]);
 
     // Assess
-    expect(rows.at(-1)).toEqual({ metric: 'cost (flat)', value: 1.25, unit: 'USD per million readings' });
+    expect(rows.slice(-3)).toEqual([
+      { metric: 'cost (flat): dynamodb', value: 1, unit: 'USD per million readings' },
+      { metric: 'cost (flat): lambda', value: 0.25, unit: 'USD per million readings' },
+      { metric: 'cost (flat)', value: 1.25, unit: 'USD per million readings' },
+    ]);
     expect(seen).toEqual([[snapshot, { readings: 100_000, records: 100_000, seconds: 60, shards: 2 }]]);
+  });
+
+  it('prices the workshop\'s architecture for the same fleet next to the run, and the stack\'s own DynamoDB units by their price', () => {
+    // Act
+    const rows = costRows(snapshot, { unicorns: 1_000, readings: 100_000, records: 100_000, seconds: 60, shards: 2 });
+
+    // Assess: 1,250 WRU and 420 RRU at $0.625 and $0.125 per million, per million readings.
+    const dynamodb = rows.find((row) => row.metric === 'cost (us-east-1, provisioned shards): dynamodb');
+    expect(dynamodb?.value).toBeCloseTo(((1_250 * 0.625 + 420 * 0.125) / 1e6) * 10, 9);
+    const workshop = rows.at(-1);
+    expect(workshop?.metric).toBe('the workshop\'s architecture for this fleet, same prices');
+    expect(workshop?.value).toBeGreaterThan(0.1);
   });
 
   it('refuses a run without readings', () => {

@@ -6,7 +6,7 @@
  * table). Dollars come from the cost models in `COST_MODELS`: the meter's own cost model with us-east-1 prices.
  */
 import { RESOURCE_NAMES } from '@wildrydes/domain';
-import { costPerMillionReadings, emptyKinesisStreamUsage, emptyServiceUsage, US_EAST_1_PRICES, type MeterTotals } from '@wildrydes/local-aws';
+import { costPerMillionReadings, emptyKinesisStreamUsage, emptyServiceUsage, US_EAST_1_PRICES, workshopCostPerMillionReadings, type CostBreakdown, type MeterTotals } from '@wildrydes/local-aws';
 
 export interface DynamoDbTableUnits {
   readonly writeRequestUnits: number;
@@ -19,6 +19,8 @@ export interface MeterSnapshot {
 }
 
 export interface MeteredRun {
+  /** Unicorns in the fleet (each sending one reading a second): the workshop's architecture is priced for the same fleet. */
+  readonly unicorns?: number;
   /** Readings the run sent. */
   readonly readings: number;
   /** Kinesis records the producer put them in (its own puts are not metered: it runs as a separate process). */
@@ -29,10 +31,21 @@ export interface MeteredRun {
   readonly shards: number;
 }
 
-/** Dollars per million readings of a metered run. */
+/** Dollars per million readings of a metered run, in total and per AWS service (`dynamodb`, `kinesis`, `lambda`, …). */
+export interface PricedRun {
+  readonly perMillionReadings: number;
+  readonly byKind: Readonly<Record<string, number>>;
+}
+
 export interface CostModel {
   readonly name: string;
-  perMillionReadings(snapshot: MeterSnapshot, run: MeteredRun): number;
+  price(snapshot: MeterSnapshot, run: MeteredRun): PricedRun;
+}
+
+function byKind(breakdown: CostBreakdown): PricedRun {
+  const kinds: Record<string, number> = {};
+  for (const line of breakdown.lines) kinds[line.kind] = (kinds[line.kind] ?? 0) + line.perMillionReadings;
+  return { perMillionReadings: breakdown.totalPerMillionReadings, byKind: kinds };
 }
 
 /**
@@ -40,7 +53,9 @@ export interface CostModel {
  * record (a packed record of 25 readings is ~4 KB, far below 25 KB) and its size in KB on demand.
  */
 function withProducerPuts(snapshot: MeterSnapshot, run: MeteredRun, kbPerRecord: number): MeterTotals {
-  const totals = structuredClone(snapshot) as unknown as MeterTotals;
+  // A snapshot from an older stack may lack resource kinds: each service gets every kind, empty unless metered.
+  const services = Object.fromEntries(Object.entries(structuredClone(snapshot.services)).map(([label, usage]) => [label, { ...emptyServiceUsage(), ...usage }]));
+  const totals = { ...structuredClone(snapshot), services } as unknown as MeterTotals;
   const usage = emptyServiceUsage();
   usage.kinesis[RESOURCE_NAMES.telemetryStream] = {
     ...emptyKinesisStreamUsage(), putRequests: Math.ceil(run.records / 500), records: run.records, putPayloadUnits: run.records, onDemandBilledKb: run.records * kbPerRecord,
@@ -51,11 +66,11 @@ function withProducerPuts(snapshot: MeterSnapshot, run: MeteredRun, kbPerRecord:
 /** Provisioned shards (the telemetry stream sized by the run, the summary stream one shard), arm64 Lambdas, us-east-1 list prices. */
 const usEast1Provisioned: CostModel = {
   name: 'us-east-1, provisioned shards',
-  perMillionReadings: (snapshot, run) => costPerMillionReadings(
+  price: (snapshot, run) => byKind(costPerMillionReadings(
     withProducerPuts(snapshot, run, Math.max(1, Math.ceil((150 * run.readings) / run.records / 1024))),
     { readings: run.readings, durationSeconds: run.seconds, shards: { [RESOURCE_NAMES.telemetryStream]: run.shards, [RESOURCE_NAMES.summaryStream]: 1 }, kinesisMode: 'provisioned' },
     US_EAST_1_PRICES,
-  ).totalPerMillionReadings,
+  )),
 };
 
 /** The cost models the bench prices runs with. */
@@ -87,7 +102,8 @@ export function asMeterSnapshot(value: unknown): MeterSnapshot | undefined {
 
 /**
  * Rows for one run: DynamoDB WRU and RRU per 1,000 readings per table (summed over services) and in total, then
- * each cost model's dollars per million readings.
+ * each cost model's dollars per million readings per AWS service and in total, then (when the run names its fleet)
+ * the original workshop's architecture for the same fleet at the same prices.
  */
 export function costRows(meterSnapshot: MeterSnapshot, run: MeteredRun, models: readonly CostModel[] = COST_MODELS): CostRow[] {
   const { readings } = run;
@@ -114,7 +130,15 @@ export function costRows(meterSnapshot: MeterSnapshot, run: MeteredRun, models: 
   rows.push({ metric: 'DynamoDB WRU, all tables', value: perThousand(wru), unit: 'per 1,000 readings' });
   rows.push({ metric: 'DynamoDB RRU, all tables', value: perThousand(rru), unit: 'per 1,000 readings' });
   for (const model of models) {
-    rows.push({ metric: `cost (${model.name})`, value: model.perMillionReadings(meterSnapshot, run), unit: 'USD per million readings' });
+    const priced = model.price(meterSnapshot, run);
+    for (const [kind, dollars] of Object.entries(priced.byKind).sort(([a], [b]) => a.localeCompare(b))) {
+      rows.push({ metric: `cost (${model.name}): ${kind}`, value: dollars, unit: 'USD per million readings' });
+    }
+    rows.push({ metric: `cost (${model.name})`, value: priced.perMillionReadings, unit: 'USD per million readings' });
+  }
+  if (run.unicorns !== undefined && models.length > 0) {
+    const workshop = workshopCostPerMillionReadings({ unicorns: run.unicorns, readingsPerUnicornPerSecond: 1 }, US_EAST_1_PRICES);
+    rows.push({ metric: 'the workshop\'s architecture for this fleet, same prices', value: workshop.totalPerMillionReadings, unit: 'USD per million readings' });
   }
   return rows;
 }

@@ -9,6 +9,7 @@ export { InMemoryCheckpointStore } from './in-memory-checkpoint-store';
 export { FileCheckpointStore } from './file-checkpoint-store';
 export { EventSourceMappingError, type EventSourceMappingErrorCode } from './event-source-mapping.errors';
 export { createLocalKinesisClient } from './local-kinesis-client';
+export { rawGetRecords, KinesisApiError, type GetRecordsAnswer, type GetRecordsCall, type StreamRecord } from './raw-get-records';
 export {
   SharedShardReader, type SharedShardReaderLease, type SharedShardReaderOptions,
 } from './shared-shard-reader';

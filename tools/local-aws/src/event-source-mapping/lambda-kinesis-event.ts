@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamRecord } from 'aws-lambda';
-import type { _Record as KinesisApiRecord } from '@aws-sdk/client-kinesis';
+import type { StreamRecord as KinesisApiRecord } from './raw-get-records';
 import type { KinesisTumblingWindowEvent } from './event-source-mapping.options';
 
 /** What Lambda knows about the mapping when it builds an event: the same for every record of a stream. */
@@ -26,7 +26,7 @@ export function toDeliverableRecord(
       kinesisSchemaVersion: '1.0',
       partitionKey: record.PartitionKey ?? '',
       sequenceNumber,
-      data: Buffer.from(record.Data ?? new Uint8Array()).toString('base64'),
+      data: record.base64Data ?? Buffer.from(record.Data ?? new Uint8Array()).toString('base64'),
       approximateArrivalTimestamp: (record.ApproximateArrivalTimestamp?.getTime() ?? 0) / 1000,
     },
     eventSource: 'aws:kinesis',

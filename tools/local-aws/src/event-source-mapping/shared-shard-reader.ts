@@ -1,10 +1,13 @@
 import { setMaxListeners } from 'node:events';
-import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { defaultLog, type EventSourceMappingLog } from './event-source-mapping.options';
+import type { GetRecordsCall, StreamRecord } from './raw-get-records';
 
 export interface SharedShardReaderOptions {
   kinesis: KinesisClient;
   streamName: string;
+  /** How records are read; default `kinesis`'s GetRecords. The local stack reads kinesalite without the SDK (`rawGetRecords`). */
+  getRecords?: GetRecordsCall;
   /** Recent records kept per shard, default 10,000 (one full GetRecords). */
   bufferRecords?: number;
   /** Wait between GetRecords calls on a shard at its tip; default 1 s, as Lambda polls. */
@@ -26,7 +29,7 @@ export const BEFORE_FIRST_RECORD = 'TRIM_HORIZON';
 
 /** What a read from the buffer gives, in the shape of a GetRecords answer. */
 export interface SharedRead {
-  records: _Record[];
+  records: StreamRecord[];
   /** The shard is closed and the mapping has every record of it. */
   ended: boolean;
   millisBehindLatest: number;
@@ -57,6 +60,7 @@ interface Holder {
 export class SharedShardReader {
   readonly kinesis: KinesisClient;
   readonly streamName: string;
+  readonly getRecords: GetRecordsCall;
   private readonly capacity: number;
   private readonly pollIntervalMs: number;
   private readonly holdMs: number;
@@ -69,6 +73,11 @@ export class SharedShardReader {
   constructor(options: SharedShardReaderOptions) {
     this.kinesis = options.kinesis;
     this.streamName = options.streamName;
+    const { kinesis } = options;
+    this.getRecords = options.getRecords ?? (async (shardIterator, limit, signal) => {
+      const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: shardIterator, Limit: limit }), { abortSignal: signal });
+      return { ...out, Records: out.Records ?? [] };
+    });
     this.capacity = options.bufferRecords ?? 10_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.holdMs = options.holdMs ?? 10_000;
@@ -128,7 +137,7 @@ function compare(a: SharedPosition, b: SharedPosition): number {
 
 /** One shard: its loop, its buffer (records after `floor`, contiguous) and the mappings reading from it. */
 class ShardBuffer {
-  private records: _Record[] = [];
+  private records: StreamRecord[] = [];
   /** The position just before the first buffered record. */
   private floor: SharedPosition;
   /** The position after the last record read. */
@@ -255,12 +264,10 @@ class ShardBuffer {
   }
 
   private async fetch(limit: number): Promise<number> {
-    const { kinesis } = this.reader;
     this.iterator ??= await this.shardIterator();
-    const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: limit }),
-      { abortSignal: this.abort.signal });
+    const out = await this.reader.getRecords(this.iterator, limit, this.abort.signal);
     this.iterator = out.NextShardIterator;
-    const records = out.Records ?? [];
+    const records = out.Records;
     this.records.push(...records);
     this.last = records.at(-1)?.SequenceNumber ?? this.last;
     this.millisBehindLatest = out.MillisBehindLatest ?? 0;

@@ -332,6 +332,15 @@ describe('BillingMeter', () => {
       // Assess
       expect(streamOf('health')).toEqual(streamUsage({ getRecordsCalls: 2, recordsRead: 2, bytesRead: 14 + 10, otherRequests: 1 }));
     });
+
+    it('meters GetRecords calls made without an SDK client as the attached path would', () => {
+      // Act: the local mappings' raw reads report what each answer held.
+      meter.recordGetRecords('health', STREAM, { records: 2, bytes: 24 });
+      meter.recordGetRecords('health', STREAM, { records: 0, bytes: 0 });
+
+      // Assess: the same units as the SDK test above.
+      expect(streamOf('health')).toEqual(streamUsage({ getRecordsCalls: 2, recordsRead: 2, bytesRead: 24 }));
+    });
   });
 
   describe('S3', () => {

@@ -192,6 +192,14 @@ export class BillingMeter {
     if (this.unmetered.reasons.length < MAX_REASONS && !this.unmetered.reasons.includes(reason)) this.unmetered.reasons.push(reason);
   }
 
+  /**
+   * Meters a GetRecords call made without an SDK client (the local mappings read kinesalite directly): the units the
+   * attached path would have counted, from the answer's record count and bytes (data plus partition keys).
+   */
+  recordGetRecords(serviceLabel: string, streamName: string, answer: { readonly records: number; readonly bytes: number }): void {
+    add(this.resource(serviceLabel, 'kinesis', streamName, emptyKinesisStreamUsage), { getRecordsCalls: 1, recordsRead: answer.records, bytesRead: answer.bytes });
+  }
+
   private resource<K extends ResourceKind>(label: string, kind: K, name: string, empty: () => ServiceUsage[K][string]): ServiceUsage[K][string] {
     let service = this.services.get(label);
     if (service === undefined) {
