@@ -34,13 +34,13 @@ describe('WildRydesHealthStack', () => {
     expectServiceFunctionDefaults(t, fn(), 'health');
   });
 
-  it('track-health reads wildrydes from the oldest record, 1,000 at a time within 1 s (alerts are the now path), with partial failures, bisect and bounded retries', () => {
+  it('track-health reads wildrydes from the oldest record, up to 10,000 at a time with no batching window (alerts are the now path), with partial failures, bisect and bounded retries', () => {
     expect(t.mappingOf(stacks.health.trackHealth)).toEqual({
       ...STREAM_MAPPING_DEFAULTS,
       FunctionName: { Ref: t.logicalId(stacks.health.trackHealth.function) },
       EventSourceArn: t.ref(stacks.stateful.telemetryStream.streamArn),
-      BatchSize: 1000,
-      MaximumBatchingWindowInSeconds: 1,
+      BatchSize: 10000,
+      MaximumBatchingWindowInSeconds: 0,
       DestinationConfig: { OnFailure: { Destination: t.failureQueueArn() } },
     });
   });

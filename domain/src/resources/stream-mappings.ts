@@ -21,9 +21,10 @@ export interface StreamMappingSettings {
 export type StreamServiceName = 'health' | 'aggregation' | 'archival';
 
 export const STREAM_MAPPINGS: Readonly<Record<StreamServiceName, StreamMappingSettings>> = {
-  // Short window: alerts are the "now" path. Health writes only on transitions, so a short window costs
-  // invocations, not table writes.
-  health: { batchSize: 1000, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeSeconds: 3600 },
+  // No batching window: alerts are the "now" path, so each poll's records go at once (Lambda polls a shard about
+  // once a second, so invocations stay about one a second per shard). Batches up to 10,000 let a lagging shard catch
+  // up in few invocations (docs/adr/0010). Health writes only on transitions: invocations cost no table writes.
+  health: { batchSize: 10_000, maxBatchingWindowSeconds: 0, retryAttempts: 5, maxRecordAgeSeconds: 3600 },
   // Tumbling windows of 15 min (the most Lambda allows): open minutes live in the window's state and each minute is
   // written once, when it closes (docs/adr/0008), so the batching window no longer drives table writes; 20 s keeps
   // invocations few, at the price of up to 20 s before a closed minute is emitted.

@@ -5,7 +5,7 @@ import { InMemoryAlertPublisher, InMemoryHealthStore, kinesisEvent } from '@wild
 import { DEFAULT_HEALTH_POLICY } from '@wildrydes/domain';
 import type { HealthStore } from '@wildrydes/domain';
 import { createTrackHealthHandler } from './track-health.handler';
-import { TrackHealth } from './track-health.use-case';
+import { TrackHealth, type TrackHealthBatch } from './track-health.use-case';
 
 const NOW = Date.UTC(2026, 10, 22, 10, 5);
 const line = (name: string, second: number, health = 150) =>
@@ -41,6 +41,23 @@ describe('track-health handler', () => {
     };
     const response = await handlerWith(racing)(kinesisEvent([line('Bucephalus', 2), line('Shadowfax', 30), line('Shadowfax', 31)], 2000n));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '2001' }, { itemIdentifier: '2002' }] });
+  });
+
+  it('tells the use case until when each unicorn was heard: a packed record speaks for its whole stretch of readings', async () => {
+    // Prepare: Rocinante packed (readings 0–24 in one record), Shadowfax in two plain records.
+    let given: TrackHealthBatch | undefined;
+    const spy = { execute: async (batch: TrackHealthBatch) => ((given = batch), { alerts: [], written: 0, lastSeenSaved: 0, failedUnicorns: [] }) } as unknown as TrackHealth;
+    const handler = createTrackHealthHandler({ trackHealth: spy, logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'test', serviceName: 'test' }), clock: () => NOW });
+    const pack = Array.from({ length: 25 }, (_, second) => line('Rocinante', second)).join('');
+    const event = kinesisEvent([pack, line('Shadowfax', 3), line('Shadowfax', 4)]);
+    const arrivedAt = Math.round((event.Records[0]?.kinesis.approximateArrivalTimestamp ?? 0) * 1000);
+
+    // Act
+    await handler(event);
+
+    // Assess
+    expect(given?.heardUntil).toEqual(new Map([['Rocinante', arrivedAt + 24_000], ['Shadowfax', arrivedAt]]));
+    expect(given?.arrivals).toEqual(new Map([['Rocinante', arrivedAt], ['Shadowfax', arrivedAt]]));
   });
 
   it('fails the whole batch on an unexpected error, so the mapping retries and bisects it', async () => {

@@ -212,6 +212,47 @@ describe('TrackHealth: silence, judged by the shard\'s own clock', () => {
     expect(alerts.published()).toEqual([]);
   });
 
+  it('counts a packed unicorn\'s silence from the end of its last pack\'s stretch, so a producer spacing packs 40 s apart raises nothing', async () => {
+    // Prepare: Rocinante's packs of 25 readings arrive 40 s apart (a producer falling behind); Shadowfax every second.
+    const { alerts, trackHealth } = setup();
+    const arrivedAt = (second: number) => T0 + second * 1000 + 500;
+
+    // Act
+    for (let second = 0; second <= 130; second++) {
+      const readings = [reading(second, 150, 'Shadowfax')];
+      const arrivals = new Map([['Shadowfax', arrivedAt(second)]]);
+      const heardUntil = new Map(arrivals);
+      if (second % 40 === 24) {
+        readings.push(...Array.from({ length: 25 }, (_, i) => reading(second - 24 + i, 150, 'Rocinante')));
+        arrivals.set('Rocinante', arrivedAt(second));
+        heardUntil.set('Rocinante', arrivedAt(second) + 24_000);
+      }
+      await trackHealth.execute({ ...batch(readings), arrivals, heardUntil });
+    }
+
+    // Assess: by arrivals alone Rocinante was quiet 40 s between packs.
+    expect(alerts.published()).toEqual([]);
+  });
+
+  it('still calls a packed unicorn silent once its last pack\'s stretch has passed and 30 s more of the shard went by', async () => {
+    // Prepare: one pack of Rocinante (readings 0–24, arrived at 24.5 s), then only Shadowfax.
+    const { alerts, trackHealth } = setup();
+    const arrivedAt = (second: number) => T0 + second * 1000 + 500;
+    const pack = Array.from({ length: 25 }, (_, i) => reading(i, 150, 'Rocinante'));
+    await trackHealth.execute({ ...batch([...pack, reading(24, 150, 'Shadowfax')]), arrivals: new Map([['Rocinante', arrivedAt(24)], ['Shadowfax', arrivedAt(24)]]), heardUntil: new Map([['Rocinante', arrivedAt(48)], ['Shadowfax', arrivedAt(24)]]) });
+    const silentAt: number[] = [];
+
+    // Act
+    for (let second = 25; second <= 90; second++) {
+      await trackHealth.execute({ ...batch([reading(second, 150, 'Shadowfax')]), arrivals: new Map([['Shadowfax', arrivedAt(second)]]) });
+      if (alerts.published().some((a) => a.kind === 'UnicornSilent') && silentAt.length === 0) silentAt.push(second);
+    }
+
+    // Assess: silent 30 s after the stretch's end (48.5 s), i.e. 55 s after its last reading — within the 60 s promised.
+    expect(silentAt).toEqual([79]);
+    expect(alerts.published().filter((a) => a.kind === 'UnicornSilent').map((a) => [a.name, a.readingTime])).toEqual([['Rocinante', '2026-11-22 10:00:24.000']]);
+  });
+
   it('keeps shards apart: one shard\'s clock never silences another shard\'s unicorns', async () => {
     // Prepare
     const { alerts, trackHealth } = setup();

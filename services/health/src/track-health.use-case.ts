@@ -24,6 +24,14 @@ export interface TrackHealthBatch {
    * would look 25 s quieter than it is. Without it, reading times stand in.
    */
   readonly arrivals?: ReadonlyMap<string, number>;
+  /**
+   * Until when the stream has heard from each unicorn: its newest record's arrival plus the stretch of reading time
+   * that record covered (24 s for a pack of 25 readings a second apart, 0 unpacked). A pack speaks for its whole
+   * stretch, so the next one is not due before that stretch has passed again: silence is counted from here. A
+   * producer that falls behind spaces its packs further apart than their stretch, and counting from the arrival
+   * alone raised false `UnicornSilent` alerts when the local stack ran 20,000 packed unicorns. Default: `arrivals`.
+   */
+  readonly heardUntil?: ReadonlyMap<string, number>;
 }
 
 export interface TrackHealthResult {
@@ -86,7 +94,9 @@ export class TrackHealth {
     let arrivalWatermark = view.arrivalWatermark;
     for (const name of byUnicorn.keys()) {
       const arrived = batch.arrivals?.get(name) ?? lastSeen.get(name)!;
-      if (arrived > (lastArrival.get(name) ?? -Infinity)) lastArrival.set(name, arrived);
+      // The shard's clock advances by real arrivals only; a unicorn is quiet from where its last record's stretch ends.
+      const heardUntil = Math.max(arrived, batch.heardUntil?.get(name) ?? arrived);
+      if (heardUntil > (lastArrival.get(name) ?? -Infinity)) lastArrival.set(name, heardUntil);
       if (arrived > arrivalWatermark) arrivalWatermark = arrived;
     }
     // Unicorns known only from the shard's record (a takeover) count as heard now: judged 30 s from here.
