@@ -24,7 +24,8 @@ export async function runCostSection(plans: readonly LoadPlan[], context: BenchC
       if (status?.meter === undefined) return undefined;
       const load = await driveLoad(stack, plan, context);
       return { statusFile: stack.statusFile, load };
-    });
+    // Batched as deployed (20 s windows, not the 1 s `npm start` uses to feel live): invocations and S3 objects as on AWS.
+    }, { deployedWindows: true });
     if (outcome === undefined) return { kind: 'unavailable', reason: UNAVAILABLE };
     // The stack writes its status once more as it stops: the meter's final totals.
     const snapshot = asMeterSnapshot((await readStatusFile(outcome.statusFile))?.meter);

@@ -65,11 +65,11 @@ export async function pause(ms: number, signal: AbortSignal): Promise<void> {
  */
 export const shardsFor = (unicorns: number): number => Math.max(2, Math.ceil(unicorns / 700));
 
-export async function withStack<T>(context: BenchContext, lifetimeMs: number, shards: number, body: (stack: RunningStack) => Promise<T>): Promise<T> {
+export async function withStack<T>(context: BenchContext, lifetimeMs: number, shards: number, body: (stack: RunningStack) => Promise<T>, stackOptions: { readonly deployedWindows?: boolean } = {}): Promise<T> {
   const dataDir = await makeTempDir('wildrydes-bench-');
   let stack: RunningStack | undefined;
   try {
-    stack = await startStack({ repoRoot: context.repoRoot, endpointsFile: context.endpointsFile, dataDir, maxLifetimeMs: lifetimeMs, shards });
+    stack = await startStack({ repoRoot: context.repoRoot, endpointsFile: context.endpointsFile, dataDir, maxLifetimeMs: lifetimeMs, shards, ...stackOptions });
     return await body(stack);
   } finally {
     if (stack !== undefined) {

@@ -72,13 +72,15 @@ export async function startStack(options: {
   readonly maxLifetimeMs: number;
   /** Shards of the telemetry stream (`npm start --shards`). */
   readonly shards: number;
+  /** `npm start --deployed-windows`: batch as deployed, so the meter counts invocations and objects as AWS would. */
+  readonly deployedWindows?: boolean;
   readonly readyTimeoutMs?: number;
   readonly onLine?: (line: string) => void;
 }): Promise<RunningStack> {
   await refuseIfStackRunning(options.endpointsFile);
   const statusFile = join(dirname(options.endpointsFile), 'status.json');
   await rm(statusFile, { force: true });
-  const args = ['start', '--', '--unicorns', '0', '--data-dir', options.dataDir, '--duration', `${Math.ceil(options.maxLifetimeMs / 1000)}s`, '--shards', String(options.shards)];
+  const args = ['start', '--', '--unicorns', '0', '--data-dir', options.dataDir, '--duration', `${Math.ceil(options.maxLifetimeMs / 1000)}s`, '--shards', String(options.shards), ...(options.deployedWindows === true ? ['--deployed-windows'] : [])];
   const stack = startProcess('npm start', 'npm', args, {
     cwd: options.repoRoot,
     env: FREE_PORTS,

@@ -9,7 +9,7 @@ const capture = () => {
 
 describe('npm start options', () => {
   it('defaults to ten unicorns, a seed from the clock, no duration, in memory, the dashboard on 4573', () => {
-    expect(parseStartCommandLine([], capture().io, 2 ** 31 + 5)).toEqual({ kind: 'run', options: { unicorns: 10, seed: 5, durationMs: undefined, dataDir: undefined, shards: 2, dashboardPort: 4573, watch: false } });
+    expect(parseStartCommandLine([], capture().io, 2 ** 31 + 5)).toEqual({ kind: 'run', options: { unicorns: 10, seed: 5, durationMs: undefined, dataDir: undefined, shards: 2, dashboardPort: 4573, watch: false, deployedWindows: false } });
   });
 
   it('moves the dashboard to another port (0 = any free one) or turns it off', () => {
@@ -19,8 +19,8 @@ describe('npm start options', () => {
   });
 
   it('reads every flag, Go-style single dashes too', () => {
-    expect(parseStartCommandLine(['--unicorns', '0', '-seed', '7', '--duration', '90s', '--data-dir', 'd', '--shards', '8', '--watch'], capture().io, 0))
-      .toEqual({ kind: 'run', options: { unicorns: 0, seed: 7, durationMs: 90_000, dataDir: 'd', shards: 8, dashboardPort: 4573, watch: true } });
+    expect(parseStartCommandLine(['--unicorns', '0', '-seed', '7', '--duration', '90s', '--data-dir', 'd', '--shards', '8', '--watch', '--deployed-windows'], capture().io, 0))
+      .toEqual({ kind: 'run', options: { unicorns: 0, seed: 7, durationMs: 90_000, dataDir: 'd', shards: 8, dashboardPort: 4573, watch: true, deployedWindows: true } });
   });
 
   it.each([

@@ -14,6 +14,8 @@ export interface StartOptions {
   readonly dashboardPort: number | undefined;
   /** Reload a service's handlers when its sources (or the shared code) change. */
   readonly watch: boolean;
+  /** The deployed batching windows (up to 20 s) instead of at most 1 s: invocations and S3 objects as on AWS. */
+  readonly deployedWindows: boolean;
 }
 
 export interface LocalOptions {
@@ -41,6 +43,7 @@ aggregation, archival and ingestion services, and a simulated fleet. Ctrl-C stop
     .addOption(new Option('--duration <time>', 'stop after this long, e.g. 90s, 10m (default: until Ctrl-C)').argParser(durationArgument))
     .addOption(new Option('--data-dir <dir>', 'keep streams, tables, objects and checkpoints in DIR across restarts'))
     .addOption(new Option('--watch', 'reload a service\'s handlers when its code, the domain or the adapters change (stand-ins and data stay)').default(false))
+    .addOption(new Option('--deployed-windows', 'batch as deployed (windows up to 20 s, not 1 s): slower to show, but invocations and S3 objects — and the meter — as on AWS').default(false))
     .addOption(new Option('--shards <n>', 'shards of the wildrydes stream when it is created (about one per 1,000 unicorns, as on AWS)').argParser(wholeNumberArgument(1)).default(2))
     .addOption(new Option('--dashboard-port <n>', 'port of the fleet dashboard on 127.0.0.1 (0 = any free port)').argParser(wholeNumberArgument(0)).default(4573))
     .addOption(new Option('--no-dashboard', 'do not serve the fleet dashboard'))
@@ -51,12 +54,12 @@ export function parseStartCommandLine(argv: readonly string[], io: CliOutput, no
   const command = buildStartCommand();
   const exit = parseCommandLine('start', command, argv, io);
   if (exit !== undefined) return { kind: 'exit', code: exit };
-  const raw = command.opts<{ unicorns: number; seed?: number; duration?: number; dataDir?: string; shards: number; dashboard: boolean; dashboardPort: number; watch: boolean }>();
+  const raw = command.opts<{ unicorns: number; seed?: number; duration?: number; dataDir?: string; shards: number; dashboard: boolean; dashboardPort: number; watch: boolean; deployedWindows: boolean }>();
   return {
     kind: 'run',
     options: {
       unicorns: raw.unicorns, seed: raw.seed ?? now % 2 ** 31, durationMs: raw.duration, dataDir: raw.dataDir, shards: raw.shards,
-      dashboardPort: raw.dashboard ? raw.dashboardPort : undefined, watch: raw.watch,
+      dashboardPort: raw.dashboard ? raw.dashboardPort : undefined, watch: raw.watch, deployedWindows: raw.deployedWindows,
     },
   };
 }

@@ -53,6 +53,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const stack = await startLocalStack({
     writeEndpointsFile: true,
     telemetryShards: options.shards,
+    // 300 s is Lambda's maximum: each mapping then keeps its deployed window (STREAM_MAPPINGS).
+    ...(options.deployedWindows ? { batchingWindowSeconds: 300 } : {}),
     ...(options.dashboardPort === undefined ? {} : { dashboard: { port: options.dashboardPort } }),
     allowedOrigins: allowedOriginsFromEnv(process.env),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
