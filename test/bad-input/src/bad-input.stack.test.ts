@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE_NAMES, REJECTION_CODES, type ImportReport, type QuarantineLine } from '@wildrydes/domain';
 import { startLocalStack, type LocalStack } from '@wildrydes/local';
 import { corpusBodies, corpusFiles, corpusRecords, neighbour, type CorpusRecord, type Door } from './corpus';
+import { until } from '@wildrydes/test-kit';
 
 /**
  * The corpus through the whole local stack, each door as a client uses it: Kinesis PutRecords (the stream services'
@@ -16,16 +17,6 @@ import { corpusBodies, corpusFiles, corpusRecords, neighbour, type CorpusRecord,
  */
 const ANY_PORT = { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0, httpIngestion: 0 };
 const BUCKET = RESOURCE_NAMES.dataBucket;
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('bad input through all three doors of the local stack', () => {
   let stack: LocalStack;

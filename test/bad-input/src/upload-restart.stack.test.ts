@@ -7,19 +7,10 @@ import { DuckDbQueryEngine } from '@wildrydes/adapters/query';
 import { RESOURCE_NAMES, type ImportReport } from '@wildrydes/domain';
 import { startLocalStack, type LocalStack } from '@wildrydes/local';
 import { neighbour } from './corpus';
+import { until } from '@wildrydes/test-kit';
 
 const ANY_PORT = { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0, httpIngestion: 0 };
 const BUCKET = RESOURCE_NAMES.dataBucket;
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('uploads across a restart on the same --data-dir (issue 12, defect 3)', () => {
   const cleanups: (() => Promise<void>)[] = [];

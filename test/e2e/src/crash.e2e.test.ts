@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findRepoRoot } from '@wildrydes/local-aws';
+import { until } from '@wildrydes/test-kit';
 
 const REPO = findRepoRoot();
 
@@ -37,16 +38,6 @@ function start(entry: string, args: readonly string[], env: Record<string, strin
 async function killGroup(proc: Proc): Promise<void> {
   process.kill(-(proc.child.pid as number), 'SIGKILL');
   await proc.exited;
-}
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe('crash: the whole stack killed with SIGKILL under load and restarted on its data dir', () => {

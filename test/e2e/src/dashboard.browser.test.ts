@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import { FleetSimulation, RESOURCE_NAMES, unicornName } from '@wildrydes/domain';
 import { startLocalStack, type LocalStack } from '@wildrydes/local';
+import { until } from '@wildrydes/test-kit';
+
+/** The page draws after the stack's first readings arrive: waits here get 90 s. */
+const untilLong = <T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> => until(what, probe, done, timeoutMs);
 
 /** Debian's Chromium: never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,16 +21,6 @@ const ANY_PORT = { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0, httpIngestion
 const UNICORNS = 6;
 // Git-ignored (test-results/), kept after the run so the pictures can be looked at.
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'dashboard-screenshots');
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 interface Marker { name: string; level: string; x: number; y: number; alpha: number }
 interface DashboardHook {
@@ -74,7 +68,7 @@ describe.skipIf(!hasChromium)(`the dashboard in Chromium (${CHROMIUM}) over the 
     producer = setInterval(() => void send(), 1000);
 
     // A marker for every unicorn (the map is a canvas: the page's test hook lists what it drew).
-    const markers = await until('a marker per unicorn', () => hook(page, (d) => d.markers()), (m) => names.every((n) => m.some((k) => k.name === n && k.alpha > 0)));
+    const markers = await untilLong('a marker per unicorn', () => hook(page, (d) => d.markers()), (m) => names.every((n) => m.some((k) => k.name === n && k.alpha > 0)));
     expect(markers.find((m) => m.name === 'Bucephalus')!.level).toBe('ok');
     expect(await page.locator('#fleet-summary').getAttribute('data-unicorns')).toBe(String(UNICORNS));
     await page.screenshot({ path: join(SCREENSHOTS, '1-fleet.png') });
@@ -82,7 +76,7 @@ describe.skipIf(!hasChromium)(`the dashboard in Chromium (${CHROMIUM}) over the 
     // Clicking Bucephalus's marker opens its popup: name, speed, health, magic, last reading.
     // Markers glide between readings: read where it is drawn and click there, again if it moved away meanwhile.
     const box = (await page.locator('#map').boundingBox())!;
-    await until('Bucephalus selected by a click on its marker', async () => {
+    await untilLong('Bucephalus selected by a click on its marker', async () => {
       const at = (await hook(page, (d) => d.markers())).find((m) => m.name === 'Bucephalus')!;
       await page.mouse.click(box.x + at.x, box.y + at.y);
       return hook(page, (d) => d.selected());
@@ -91,11 +85,11 @@ describe.skipIf(!hasChromium)(`the dashboard in Chromium (${CHROMIUM}) over the 
     expect(popup).toMatch(/^Bucephalus[\d.]+ mph · health \d+ · magic \d+(ok|low|critical) · last reading \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
 
     // The decline: a VitalLow then a VitalCritical alert in the panel, and the marker turning orange, then red.
-    await until('the VitalLow alert in the panel', () => page.locator('#alerts li[data-name="Bucephalus"][data-kind="VitalLow"]').count(), (n) => n === 1);
-    await until('Bucephalus drawn as low or worse', () => hook(page, (d) => d.markers()), (m) => ['low', 'critical'].includes(m.find((k) => k.name === 'Bucephalus')!.level));
+    await untilLong('the VitalLow alert in the panel', () => page.locator('#alerts li[data-name="Bucephalus"][data-kind="VitalLow"]').count(), (n) => n === 1);
+    await untilLong('Bucephalus drawn as low or worse', () => hook(page, (d) => d.markers()), (m) => ['low', 'critical'].includes(m.find((k) => k.name === 'Bucephalus')!.level));
     await page.screenshot({ path: join(SCREENSHOTS, '2-low.png') });
-    await until('the VitalCritical alert in the panel', () => page.locator('#alerts li[data-name="Bucephalus"][data-kind="VitalCritical"]').count(), (n) => n === 1);
-    await until('Bucephalus drawn as critical', () => hook(page, (d) => d.markers()), (m) => m.find((k) => k.name === 'Bucephalus')!.level === 'critical');
+    await untilLong('the VitalCritical alert in the panel', () => page.locator('#alerts li[data-name="Bucephalus"][data-kind="VitalCritical"]').count(), (n) => n === 1);
+    await untilLong('Bucephalus drawn as critical', () => hook(page, (d) => d.markers()), (m) => m.find((k) => k.name === 'Bucephalus')!.level === 'critical');
     expect(await page.locator('#fleet-summary').getAttribute('data-critical')).toBe('1');
 
     // The alerts panel filters by severity, and clicking an alert selects its unicorn.
@@ -106,8 +100,8 @@ describe.skipIf(!hasChromium)(`the dashboard in Chromium (${CHROMIUM}) over the 
     expect(await hook(page, (d) => d.selected())).toBe('Bucephalus');
 
     // Its minute chart fills once a minute of its readings has closed (the table also holds the open minute, merged as it goes).
-    await until('a closed minute emitted', () => page.locator('#fleet-summary #stat-minutes').textContent(), (n) => Number(n) >= 1, 120_000);
-    await until('a closed minute in the chart', () => page.locator('#charts').getAttribute('data-closed-minutes'), (n) => Number(n) >= 1, 30_000);
+    await untilLong('a closed minute emitted', () => page.locator('#fleet-summary #stat-minutes').textContent(), (n) => Number(n) >= 1, 120_000);
+    await untilLong('a closed minute in the chart', () => page.locator('#charts').getAttribute('data-closed-minutes'), (n) => Number(n) >= 1, 30_000);
     await page.screenshot({ path: join(SCREENSHOTS, '3-critical-and-minutes.png') });
     expect(pageErrors).toEqual([]);
   }, 240_000);

@@ -6,20 +6,11 @@ import { DuckDbQueryEngine } from '@wildrydes/adapters/query';
 import { KinesisStreamReader, KinesisTelemetryStream } from '@wildrydes/adapters/kinesis';
 import { FleetSimulation, RESOURCE_NAMES, type UnicornAlert } from '@wildrydes/domain';
 import { startLocalStack, type LocalStack } from '@wildrydes/local';
+import { until } from '@wildrydes/test-kit';
 
 const ANY_PORT = { kinesis: 0, dynamodb: 0, s3: 0, eventbridge: 0, httpIngestion: 0 };
 // Three and a half minutes of a fleet that ended two minutes ago: every minute but the last is closed.
 const START = Math.floor((Date.now() - 6 * 60_000) / 60_000) * 60_000;
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe('the whole product on the local stack', () => {
   let stack: LocalStack;

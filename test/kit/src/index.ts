@@ -32,3 +32,4 @@ export * from './mothers/telemetry-file.mother';
 export * from './fixtures/local-archive.fixture';
 export * from './fixtures/alert-examples.fixture';
 export * from './events/load-event';
+export * from './waiting/until';
