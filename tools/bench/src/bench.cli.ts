@@ -17,7 +17,7 @@ import { defaultEndpointsFilePath, findRepoRoot } from '@wildrydes/local-aws';
 import { parseBenchCommandLine, type BenchOptions } from './bench-options';
 import { BenchError } from './bench.errors';
 import { loadResults, writeResults } from './benchmark-docs';
-import { COST_HEADERS, costCells, type BenchmarkResults } from './benchmark-report';
+import { COST_HEADERS, costCells, mergeCostRuns, type BenchmarkResults } from './benchmark-report';
 import { runCapacitySection } from './capacity-section';
 import { releaseEverythingNow } from './child-processes';
 import { runCostSection } from './cost-runs';
@@ -83,7 +83,8 @@ async function run(options: BenchOptions, context: BenchContext, command: string
       results = { ...results, cost: { ...started, unavailable: outcome.reason, runs: [] } };
     } else {
       print(textTable(COST_HEADERS, outcome.runs.flatMap(costCells)));
-      results = { ...results, cost: { ...started, runs: outcome.runs } };
+      const measured = { date: started.date, command: started.command };
+      results = { ...results, cost: mergeCostRuns(results.cost, { ...started, runs: outcome.runs.map((run) => ({ ...run, measured })) }) };
     }
     await save();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderBenchmarksMarkdown, type BenchmarkResults, type MachineInfo } from './benchmark-report';
+import { mergeCostRuns, renderBenchmarksMarkdown, type BenchmarkResults, type CostResults, type MachineInfo } from './benchmark-report';
 import { aCapacityRow, aPackedRow } from './capacity-row.mother';
 
 const machine: MachineInfo = { cpu: 'Example CPU @ 2.0GHz', cores: 2, memoryGiB: 23.4, node: 'v20.19.0', os: 'Linux 6.1.0 x64' };
@@ -60,5 +60,40 @@ describe('renderBenchmarksMarkdown', () => {
 
   it('renders an empty file when no section has run', () => {
     expect(renderBenchmarksMarkdown({})).toContain('No section has been run yet.');
+  });
+});
+
+describe('mergeCostRuns', () => {
+  const row = { metric: 'cost (flat)', value: 0.03, unit: 'USD per million readings' };
+  const earlier: CostResults = {
+    date: '2026-12-03T06:34:00.000Z', command: 'npm run bench -- cost --n 1000', machine,
+    runs: [{ unicorns: 1_000, pack: 1, readings: 300_000, seconds: 300, rows: [row] }, { unicorns: 1_000, pack: 25, readings: 300_000, seconds: 300, rows: [row] }],
+  };
+  const later: CostResults = {
+    date: '2026-12-03T06:46:00.000Z', command: 'npm run bench -- cost --n 10000 --pack 25', machine,
+    runs: [{ unicorns: 10_000, pack: 25, readings: 3_000_000, seconds: 300, rows: [row], measured: { date: '2026-12-03T06:46:00.000Z', command: 'npm run bench -- cost --n 10000 --pack 25' } }],
+  };
+
+  it('keeps the earlier runs of other fleets and modes, each with the command it was measured by, and prints where each came from', () => {
+    // Act
+    const merged = mergeCostRuns(earlier, later);
+    const markdown = renderBenchmarksMarkdown({ cost: merged });
+
+    // Assess
+    expect(merged.runs.map((run) => [run.unicorns, run.pack, run.measured?.command])).toEqual([
+      [1_000, 1, 'npm run bench -- cost --n 1000'],
+      [1_000, 25, 'npm run bench -- cost --n 1000'],
+      [10_000, 25, 'npm run bench -- cost --n 10000 --pack 25'],
+    ]);
+    expect(markdown).toContain('- unpacked, N = 1,000: Run 2026-12-03 06:34:00 UTC with `npm run bench -- cost --n 1000`');
+    expect(markdown).toContain('Run 2026-12-03 06:46:00 UTC with `npm run bench -- cost --n 10000 --pack 25`');
+  });
+
+  it('replaces an earlier run of the same fleet and mode', () => {
+    const again: CostResults = { ...later, runs: [{ ...earlier.runs[0]!, readings: 1, measured: { date: later.date, command: later.command } }] };
+
+    const merged = mergeCostRuns(earlier, again);
+
+    expect(merged.runs.filter((run) => run.unicorns === 1_000 && run.pack === 1).map((run) => run.readings)).toEqual([1]);
   });
 });

@@ -27,6 +27,8 @@ export interface CapacityResults extends SectionRun {
 }
 
 export interface CostRun {
+  /** When and how this run was made, when it differs from its section's (runs of earlier commands are kept). */
+  readonly measured?: { readonly date: string; readonly command: string };
   readonly unicorns: number;
   readonly pack: number;
   readonly readings: number;
@@ -104,9 +106,26 @@ function capacitySection(capacity: NonNullable<BenchmarkResults['capacity']>): s
   ];
 }
 
+/**
+ * The cost runs of a new section, with the earlier section's runs of other fleets and modes kept (each with the run
+ * line it was measured under), so `cost --n 10000 --pack 25` does not drop the 1,000-unicorn rows.
+ */
+export function mergeCostRuns(previous: CostResults | undefined, next: CostResults): CostResults {
+  const key = (run: CostRun): string => `${run.unicorns}/${run.pack}`;
+  const fresh = new Set(next.runs.map(key));
+  const kept = (previous?.runs ?? []).filter((run) => !fresh.has(key(run)))
+    .map((run) => ({ ...run, measured: run.measured ?? { date: previous?.date ?? '', command: previous?.command ?? '' } }));
+  const runs = [...kept, ...next.runs].sort((a, b) => a.pack - b.pack || a.unicorns - b.unicorns);
+  return { ...next, runs };
+}
+
 function costSection(c: CostResults): string[] {
   const lines = ['## Cost', '', runLine(c), ''];
   if (c.unavailable !== undefined) return [...lines, `Not measured: ${c.unavailable}`, ''];
+  const earlier = c.runs.filter((run) => run.measured !== undefined && run.measured.date !== c.date);
+  if (earlier.length > 0) {
+    lines.push(...earlier.map((run) => `- ${run.pack > 1 ? `packed ×${run.pack}` : 'unpacked'}, N = ${run.unicorns.toLocaleString('en-US')}: ${runLine({ ...c, ...run.measured! })}`), '');
+  }
   return [
     ...lines,
     'Units the billing meter counted during each run (from the `meter` field of `status.json`), per 1,000 readings sent; ' +
