@@ -4,7 +4,8 @@ import type { LocalStack } from '@wildrydes/local';
 import { runSeededInput, seededInput } from './support/seeded-run';
 
 /** Each batch twice, one in six answered as failed (bisected), one in six abandoned mid-batch. */
-const CHAOS: ReplayChaos = { seed: 20261202, redeliverEveryBatch: true, bisectShare: 1 / 6, crashShare: 1 / 6, crashWithinMs: 5 };
+// openWithBoth: the input is read in a few batches per shard, too few for the shares alone to bisect and crash each service.
+const CHAOS: ReplayChaos = { seed: 20261202, redeliverEveryBatch: true, bisectShare: 1 / 6, crashShare: 1 / 6, crashWithinMs: 5, openWithBoth: true };
 
 describe('replay: redelivered, bisected and crashed batches leave what one clean delivery leaves', () => {
   const stacks: LocalStack[] = [];

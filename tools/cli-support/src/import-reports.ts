@@ -6,21 +6,27 @@ import type { ImportReport } from '@wildrydes/domain';
  * while there is none or the import is still under way (`in-progress`: the durable progress the import keeps so a
  * retry resumes). A report that is not one (bad JSON, missing counts) is an error, not "not yet".
  */
-export async function readImportReport(s3: S3Client, bucket: string, key: string): Promise<ImportReport | undefined> {
-  let text: string;
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    text = (await object.Body?.transformToString('utf8')) ?? '';
-  } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
-    throw error;
-  }
+export async function readImportReport(s3: S3Client, bucket: string, key: string, tornReadRetries = 3): Promise<ImportReport | undefined> {
   let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error(`s3://${bucket}/${key} is not an import report (not JSON)`);
+  for (let attempt = 0; ; attempt++) {
+    let text: string;
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      text = (await object.Body?.transformToString('utf8')) ?? '';
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
+      throw error;
+    }
+    try {
+      parsed = JSON.parse(text);
+      break;
+    } catch {
+      // The local S3 stand-in rewrites an object in place (S3's PUT is atomic), so a read can catch the report the
+      // import is rewriting half-written: read again before calling it not a report.
+      if (attempt >= tornReadRetries) throw new Error(`s3://${bucket}/${key} is not an import report (not JSON)`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
   const report = parsed as Partial<ImportReport>;
   const counts = ['linesRead', 'readingsSent', 'summariesWritten', 'linesRejected'] as const;

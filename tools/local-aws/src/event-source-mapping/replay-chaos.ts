@@ -17,6 +17,11 @@ export interface ReplayChaos {
   readonly crashShare?: number;
   /** Upper bound of the moment before a crash, in ms. Default 5. */
   readonly crashWithinMs?: number;
+  /**
+   * Each shard's first invocation crashes and its second is bisected, whatever the shares draw: a short run that
+   * reads its records in a few batches still goes through both. Default false.
+   */
+  readonly openWithBoth?: boolean;
 }
 
 /** What the replay mode did, for the suite to report. */
@@ -51,9 +56,13 @@ export class ChaoticInvoker {
     this.random = new SeededRandom(chaos.seed ^ hash(`${functionName}/${shardId}`));
   }
 
+  private made = 0;
+
   async invoke<T>(call: () => Promise<T>): Promise<ChaosOutcome<T>> {
     this.counts.invocations++;
-    if (this.random.next() < (this.chaos.crashShare ?? 0)) {
+    const index = this.made++;
+    const opening = this.chaos.openWithBoth === true;
+    if (this.random.next() < (this.chaos.crashShare ?? 0) || (opening && index === 0)) {
       this.counts.crashes++;
       const running = call().catch(() => undefined);
       this.abandoned.add(running);
@@ -67,7 +76,7 @@ export class ChaoticInvoker {
         this.counts.redeliveries++;
       }
       const response = await call();
-      if (this.random.next() < (this.chaos.bisectShare ?? 0)) {
+      if (this.random.next() < (this.chaos.bisectShare ?? 0) || (opening && index === 1)) {
         this.counts.forcedBisects++;
         return { kind: 'failed', error: new ForcedBisectError() };
       }
