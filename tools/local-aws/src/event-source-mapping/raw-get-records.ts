@@ -23,6 +23,8 @@ export class KinesisApiError extends Error {
 
 /** How much of an answer is read at most: a full GetRecords is at most 10 MB of data, base64 adds a third. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/** Longest wait for an answer (kinesalite answers a full GetRecords in well under a second). */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 interface WireRecord {
   SequenceNumber?: string;
@@ -54,7 +56,11 @@ function streamRecord(wire: WireRecord): StreamRecord {
  */
 export function rawGetRecords(endpoint: string, agent: http.Agent = new http.Agent({ keepAlive: true })): GetRecordsCall {
   const url = new URL(endpoint);
-  return (shardIterator, limit, signal) => new Promise<GetRecordsAnswer>((resolve, reject) => {
+  return (shardIterator, limit, signal) => new Promise<GetRecordsAnswer>((settleAnswer, settleError) => {
+    // Settled once: a connection cut mid-answer ends in 'close' without 'end' (and sometimes without 'error').
+    let settled = false;
+    const resolve = (answer: GetRecordsAnswer): void => { if (!settled) { settled = true; settleAnswer(answer); } };
+    const reject = (error: unknown): void => { if (!settled) { settled = true; settleError(error); } };
     const body = JSON.stringify({ ShardIterator: shardIterator, Limit: limit });
     const request = http.request({
       host: url.hostname,
@@ -82,6 +88,9 @@ export function rawGetRecords(endpoint: string, agent: http.Agent = new http.Age
         chunks.push(chunk);
       });
       response.on('error', reject);
+      response.on('close', () => {
+        if (!response.complete) reject(new Error('GetRecords answer cut short (connection closed)'));
+      });
       response.on('end', () => {
         let parsed: { Records?: WireRecord[]; NextShardIterator?: string; MillisBehindLatest?: number; __type?: string; message?: string };
         try {
@@ -104,6 +113,8 @@ export function rawGetRecords(endpoint: string, agent: http.Agent = new http.Age
       });
     });
     request.on('error', reject);
+    // A stand-in that never answers must not stall the shard: the reader retries with a fresh request.
+    request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`GetRecords got no answer within ${REQUEST_TIMEOUT_MS} ms`)));
     request.end(body);
   });
 }
