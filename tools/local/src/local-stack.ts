@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
-  BillingMeter, FileCheckpointStore, SharedShardReader, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, startLocalEventBridge, startLocalRuntime,
+  BillingMeter, FileCheckpointStore, SharedShardReader, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, rawGetRecords, startLocalEventBridge, startLocalRuntime,
+  type GetRecordsCall,
   type CheckpointStore, type LocalEventBridge, type LocalRuntime, type ReplayChaos, type ReplayChaosCounts,
 } from '@wildrydes/local-aws';
 import { awsConnection, createAwsClients, type AwsClients, type AwsConnection, type SdkClient } from '@wildrydes/adapters/clients';
@@ -160,7 +161,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The mappings read the stream as Lambda's pollers do (GetRecords is billed to the stream, on demand).
     const pollerKinesis = createKinesisClient(connectionFor('event-source-mappings'));
     // One GetRecords loop per shard for the three mappings (each keeps its own position and batches).
-    const shardReader = new SharedShardReader({ kinesis: pollerKinesis, streamName: RESOURCE_NAMES.telemetryStream, pollIntervalMs: options.pollIntervalMs ?? 1000 });
+    // It reads kinesalite without the SDK (whose deserializer cost more than the handlers), so it meters the reads itself.
+    const readRaw = rawGetRecords(serviceEndpoints.kinesis);
+    const getRecords: GetRecordsCall = async (shardIterator, limit, signal) => {
+      const answer = await readRaw(shardIterator, limit, signal);
+      let bytes = 0;
+      for (const record of answer.Records) bytes += Buffer.byteLength(record.base64Data ?? '', 'base64') + Buffer.byteLength(record.PartitionKey ?? '');
+      meter.recordGetRecords('event-source-mappings', RESOURCE_NAMES.telemetryStream, { records: answer.Records.length, bytes });
+      return answer;
+    };
+    const shardReader = new SharedShardReader({ kinesis: pollerKinesis, getRecords, streamName: RESOURCE_NAMES.telemetryStream, pollIntervalMs: options.pollIntervalMs ?? 1000 });
 
     const stats = new StreamServiceStatsRecorder();
     const checkpoints = (name: string): CheckpointStore =>

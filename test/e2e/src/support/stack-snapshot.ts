@@ -111,7 +111,7 @@ export async function until<T>(what: string, probe: () => Promise<T>, done: (val
   for (;;) {
     const value = await probe();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify((value as { failures?: unknown })?.failures ?? value).slice(0, 1500)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(value).slice(0, 4000)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

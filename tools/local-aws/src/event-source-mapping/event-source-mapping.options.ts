@@ -78,6 +78,12 @@ export interface KinesisEventSourceMappingOptions {
   shardDiscoveryIntervalMs?: number;
   /** Cap of the jittered exponential backoff after API errors and failed invocations. */
   maxBackoffMs?: number;
+  /**
+   * First wait before a failed batch is retried (it doubles per retry, jittered, up to `maxBackoffMs`); default 1 s.
+   * Lambda does not retry a failed batch at once either: with 50 ms, the default of API errors, a batch's retries
+   * were spent within a 2-s DynamoDB outage and its records discarded. Bisecting waits for nothing, as in Lambda.
+   */
+  retryBackoffBaseMs?: number;
   log?: EventSourceMappingLog;
   /** Epoch milliseconds; tests move it to age records. */
   clock?: () => number;
@@ -127,6 +133,7 @@ export function resolveSettings(options: KinesisEventSourceMappingOptions): Mapp
     timeoutSeconds: options.timeoutSeconds ?? 3,
     shardDiscoveryIntervalMs: options.shardDiscoveryIntervalMs ?? 10_000,
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
+    retryBackoffBaseMs: options.retryBackoffBaseMs ?? 1000,
     log: options.log ?? defaultLog,
     clock: options.clock ?? Date.now,
     replayChaos: options.replayChaos,
@@ -146,8 +153,8 @@ export function resolveSettings(options: KinesisEventSourceMappingOptions): Mapp
   check(between(settings.tumblingWindowInSeconds, 0, 900), 'tumblingWindowInSeconds must be an integer from 0 to 900');
   check((settings.startingPosition === 'AT_TIMESTAMP') === (settings.startingPositionTimestamp !== undefined),
     'startingPositionTimestamp is required with AT_TIMESTAMP and only allowed with it');
-  check(settings.pollIntervalMs > 0 && settings.maxBackoffMs > 0 && settings.shardDiscoveryIntervalMs > 0,
-    'pollIntervalMs, maxBackoffMs and shardDiscoveryIntervalMs must be positive');
+  check(settings.pollIntervalMs > 0 && settings.maxBackoffMs > 0 && settings.shardDiscoveryIntervalMs > 0 && settings.retryBackoffBaseMs > 0,
+    'pollIntervalMs, maxBackoffMs, retryBackoffBaseMs and shardDiscoveryIntervalMs must be positive');
   check(settings.shardReader === undefined
     || (settings.shardReader.streamName === settings.streamName && settings.shardReader.kinesis === settings.kinesis),
   'a shardReader serves the mappings of its own stream and Kinesis client only');

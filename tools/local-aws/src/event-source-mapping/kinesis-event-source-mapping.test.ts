@@ -278,6 +278,36 @@ describe('KinesisEventSourceMapping against kinesalite', () => {
     expect(logs.filter((entry) => entry.message === 'function failed')).toHaveLength(2);
   });
 
+  it('waits retryBackoffBaseMs (jittered, at least half) before retrying a failed batch, so a short outage does not spend its retries', async () => {
+    const { name } = await newStream();
+    await putRecords(local.kinesis, name, entries(1));
+    const startedAt: number[] = [];
+    const handler = async (): Promise<void> => {
+      startedAt.push(Date.now());
+      if (startedAt.length === 1) fail();
+    };
+    const mapping = startMapping({ streamName: name, handler, maxBackoffMs: 10_000, retryBackoffBaseMs: 600 });
+
+    await mapping.drain(DRAIN);
+
+    expect(startedAt).toHaveLength(2);
+    expect(startedAt[1]! - startedAt[0]!).toBeGreaterThanOrEqual(300);
+  });
+
+  it('bisects without waiting for the retry backoff', async () => {
+    const { name } = await newStream();
+    const seq = sequenceNumbers(await putRecords(local.kinesis, name, entries(4)));
+    const { calls, handler } = recorder((_, call) => (call === 1 ? fail() : undefined));
+    // A retry would wait at least 30 s, past the drain's 15 s: only the halves, delivered at once, can drain.
+    const mapping = startMapping({
+      streamName: name, handler, bisectBatchOnFunctionError: true, maxBackoffMs: 60_000, retryBackoffBaseMs: 60_000,
+    });
+
+    await mapping.drain(DRAIN);
+
+    expect(calls).toEqual([seq, seq.slice(0, 2), seq.slice(2)]);
+  });
+
   it('with the defaults (-1/-1), retries a failing batch forever and blocks its shard', async () => {
     const { name } = await newStream();
     const seq = sequenceNumbers(await putRecords(local.kinesis, name, entries(2)));

@@ -138,6 +138,7 @@ export class KinesisEventSourceMapping {
       changed: () => this.changed(),
       sleep: (ms) => this.sleep(ms),
       backoffMs: (attempt) => this.backoffMs(attempt),
+      retryBackoffMs: (retry) => this.backoffMs(retry, this.settings.retryBackoffBaseMs),
       retrying: (what, fields, fn) => this.retrying(what, fields, fn),
     };
   }
@@ -249,8 +250,8 @@ export class KinesisEventSourceMapping {
   }
 
   /** Exponential from 50 ms, capped, with half of it jittered so pollers that failed together spread out. */
-  private backoffMs(attempt: number): number {
-    const ceiling = Math.min(this.settings.maxBackoffMs, 50 * 2 ** Math.min(attempt - 1, 20));
+  private backoffMs(attempt: number, baseMs = 50): number {
+    const ceiling = Math.min(this.settings.maxBackoffMs, baseMs * 2 ** Math.min(attempt - 1, 20));
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 

@@ -28,6 +28,8 @@ export interface ShardPollerRuntime {
   changed(): void;
   sleep(ms: number): Promise<void>;
   backoffMs(attempt: number): number;
+  /** The wait before the `retry`th retry of a failed batch. */
+  retryBackoffMs(retry: number): number;
   /** Retries fn with backoff until it succeeds; gives up (rethrows) only once the mapping is stopping. */
   retrying<T>(what: string, fields: Record<string, unknown>, fn: () => Promise<T>): Promise<T>;
 }
@@ -352,7 +354,7 @@ export class KinesisShardPoller {
     }
     this.retries.unshift({ records: failed, retries: batch.retries + 1 });
     log('debug', 'retrying batch', { functionName, shardId: this.shardId, retry: batch.retries + 1 });
-    await this.rt.sleep(this.rt.backoffMs(batch.retries + 1));
+    await this.rt.sleep(this.rt.retryBackoffMs(batch.retries + 1));
   }
 
   private context(): Context {
@@ -454,7 +456,7 @@ export class KinesisShardPoller {
     }
     this.retries.unshift({ records, retries: retries + 1 });
     log('debug', 'retrying batch', { functionName, shardId: this.shardId, retry: retries + 1 });
-    await this.rt.sleep(this.rt.backoffMs(retries + 1));
+    await this.rt.sleep(this.rt.retryBackoffMs(retries + 1));
   }
 
   /**
