@@ -1,4 +1,4 @@
-import { GetRecordsCommand, GetShardIteratorCommand, type ShardIteratorType, type _Record } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, type ShardIteratorType } from '@aws-sdk/client-kinesis';
 import type { Context } from 'aws-lambda';
 import { SHARD_END_CHECKPOINT, type ShardCheckpoint } from './checkpoint-store.port';
 import type { MappingSettings } from './event-source-mapping.options';
@@ -7,6 +7,7 @@ import {
   windowOf, windowTime, type DeliverableRecord, type EventSourceIdentity, type FailureCondition, type WindowBounds,
 } from './lambda-kinesis-event';
 import { ChaoticInvoker, type ChaosOutcome, type ReplayChaosCounts } from './replay-chaos';
+import type { StreamRecord } from './raw-get-records';
 import { BEFORE_FIRST_RECORD, type SharedShardReaderLease } from './shared-shard-reader';
 
 export type IteratorStart =
@@ -243,11 +244,13 @@ export class KinesisShardPoller {
   private async fetch(): Promise<number | undefined> {
     const shared = await this.readShared();
     if (shared !== undefined) return shared;
-    const { kinesis, streamName, batchSize, log } = this.rt.settings;
+    const { kinesis, streamName, batchSize, log, shardReader } = this.rt.settings;
     try {
       this.iterator ??= await this.shardIterator();
-      const out = await kinesis.send(
-        new GetRecordsCommand({ ShardIterator: this.iterator, Limit: batchSize }), { abortSignal: this.rt.signal });
+      // Read alone the way the shared reader reads (on the local stack, without the SDK's deserializer).
+      const out = shardReader
+        ? await shardReader.getRecords(this.iterator, batchSize, this.rt.signal)
+        : await kinesis.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: batchSize }), { abortSignal: this.rt.signal });
       this.apiFailures = 0;
       this.iterator = out.NextShardIterator;
       return this.take(out.Records ?? [], !out.NextShardIterator, out.MillisBehindLatest ?? 0);
@@ -282,7 +285,7 @@ export class KinesisShardPoller {
     return this.take(out.records, out.ended, out.millisBehindLatest);
   }
 
-  private take(records: readonly _Record[], ended: boolean, millisBehindLatest: number): number {
+  private take(records: readonly StreamRecord[], ended: boolean, millisBehindLatest: number): number {
     if (ended) this.ended = true;
     for (const record of records) this.buffer.push(toDeliverableRecord(record, this.shardId, this.rt.identity));
     const last = records[records.length - 1]?.SequenceNumber;
