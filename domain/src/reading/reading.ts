@@ -43,5 +43,5 @@ export function toWorkshopRecord(reading: Reading): WorkshopReadingRecord {
   };
 }
 
-/** The identity of a reading (DESIGN.md): the same name and time is the same reading, however often delivered. */
+/** The identity of a reading (docs/design.md): the same name and time is the same reading, however often delivered. */
 export const readingIdentity = (reading: Pick<Reading, 'name' | 'time'>): string => `${reading.name}\u0000${reading.time}`;

@@ -8,6 +8,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import net, { type AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
@@ -18,8 +19,12 @@ import { guardRequestListener, guardServer } from './local-request-guard';
 import { guardS3Keys } from './s3-key-guard';
 import { toAwsS3Notification } from './s3-notification';
 import { loadKinesalite } from './kinesalite-at-timestamp';
+import { installExpressionCache, type ExpressionParserModule } from './dynalite-expression-cache';
 
 const kinesalite = loadKinesalite();
+// The same module instances dynalite's request validation calls (see dynalite-expression-cache.ts).
+const requireCjs = createRequire(import.meta.url);
+installExpressionCache(['conditionParser', 'updateParser', 'projectionParser'].map((parser) => requireCjs(`dynalite/db/${parser}`) as ExpressionParserModule));
 
 /** dynalite's graceful close may wait up to 30 s for requests; the parent escalates to SIGKILL later anyway. */
 const CLOSE_DEADLINE_MS = 3_000;
