@@ -2,6 +2,7 @@ export { KinesisTelemetryStream, type KinesisTelemetryStreamOptions } from './ki
 export {
   KinesisStreamReader,
   ShardIteratorMissingError,
+  type KinesisGetRecords,
   type KinesisStreamReaderOptions,
   type ReadFrom,
   type ReadOptions,

@@ -5,6 +5,7 @@ import {
   type GetShardIteratorCommandInput,
   type KinesisClient,
   type Shard,
+  type _Record,
 } from '@aws-sdk/client-kinesis';
 
 export type ReadFrom = 'LATEST' | 'TRIM_HORIZON' | { readonly timestamp: Date };
@@ -25,9 +26,22 @@ export interface StreamRecord {
   readonly approximateArrivalTimestamp: Date;
 }
 
+/**
+ * One GetRecords call made some other way than through the client's `send`: the local stack reads kinesalite as
+ * plain JSON, without the SDK's deserializer (which cost it more CPU than any handler). Errors carry the API's
+ * exception name, as the SDK's do.
+ */
+export type KinesisGetRecords = (shardIterator: string, limit: number, signal: AbortSignal | undefined) => Promise<{
+  readonly Records: readonly _Record[];
+  readonly NextShardIterator?: string;
+  readonly MillisBehindLatest?: number;
+}>;
+
 export interface KinesisStreamReaderOptions {
   /** GetRecords Limit per call. Default 1000. */
   readonly recordsPerCall?: number;
+  /** How records are read; default the client's GetRecordsCommand. Shard listing and iterators stay on the client. */
+  readonly getRecords?: KinesisGetRecords;
   /** Injected so tests need not wait; must resolve early when the signal aborts. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -56,6 +70,7 @@ interface ShardCursor {
 export class KinesisStreamReader {
   private readonly recordsPerCall: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly getRecords: KinesisGetRecords;
 
   constructor(
     private readonly kinesis: KinesisClient,
@@ -64,6 +79,10 @@ export class KinesisStreamReader {
   ) {
     this.recordsPerCall = options.recordsPerCall ?? 1000;
     this.sleep = options.sleep ?? abortableSleep;
+    this.getRecords = options.getRecords ?? (async (shardIterator, limit, signal) => {
+      const out = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: shardIterator, Limit: limit }), { abortSignal: signal });
+      return { ...out, Records: out.Records ?? [] };
+    });
   }
 
   async *read(options: ReadOptions): AsyncGenerator<StreamRecord, void, undefined> {
@@ -137,14 +156,11 @@ export class KinesisStreamReader {
       if (signal?.aborted) return undefined;
       cursor.iterator ??= await this.shardIterator(shardId, cursor.position, signal);
       try {
-        const out = await this.kinesis.send(
-          new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: this.recordsPerCall }),
-          { abortSignal: signal },
-        );
+        const out = await this.getRecords(cursor.iterator, this.recordsPerCall, signal);
         cursor.iterator = out.NextShardIterator;
         // No next iterator: the shard is closed and read to its end.
         if (out.NextShardIterator === undefined || out.NextShardIterator === null) cursor.ended = true;
-        const records = (out.Records ?? []).map((record): StreamRecord => ({
+        const records = out.Records.map((record): StreamRecord => ({
           shardId,
           sequenceNumber: record.SequenceNumber as string,
           partitionKey: record.PartitionKey as string,

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AwsClients } from '@wildrydes/adapters/clients';
+import type { KinesisGetRecords } from '@wildrydes/adapters/kinesis';
 import { DynamoDbHealthReader, DynamoDbMinuteSummaryReader } from '@wildrydes/adapters/dynamodb';
 import type { QueryEngine } from '@wildrydes/domain';
 import { startDashboardServer } from './dashboard-server';
@@ -16,6 +17,8 @@ export interface StartDashboardOptions {
   /** Clients of the local stack or of AWS. */
   readonly clients: AwsClients;
   readonly alerts: LiveSource<UnicornAlert>;
+  /** How the live sources read the streams; default the Kinesis client's GetRecords (the local stack reads raw). */
+  readonly kinesisGetRecords?: KinesisGetRecords;
   /** The query engine over the archive (DuckDB locally, Athena on AWS); the caller closes it. */
   readonly archive: QueryEngine;
   /** 0 = any free port. */
@@ -35,11 +38,12 @@ export interface RunningDashboard {
 /** The dashboard's composition root: the fleet read ports and live sources on the given clients, and the server. */
 export async function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
   const log = options.log ?? ((message: string) => console.error(message));
+  const reading = options.kinesisGetRecords === undefined ? {} : { getRecords: options.kinesisGetRecords };
   const fleet = new LiveFleet({
     sources: {
-      readings: new KinesisReadingSource(options.clients.kinesis),
+      readings: new KinesisReadingSource(options.clients.kinesis, undefined, reading),
       alerts: options.alerts,
-      minutesClosed: new KinesisMinuteClosedSource(options.clients.kinesis),
+      minutesClosed: new KinesisMinuteClosedSource(options.clients.kinesis, undefined, reading),
     },
     health: new DynamoDbHealthReader(options.clients.documentClient),
     ...(options.healthPollMs === undefined ? {} : { healthPollMs: options.healthPollMs }),

@@ -271,8 +271,11 @@ async function serveDashboard(
   quarantinedRecords: () => number, stoppers: (() => Promise<void>)[], log: NonNullable<LocalStackOptions['log']>,
 ): Promise<string> {
   const archive = new DuckDbQueryEngine({ bucketDir: join(runtime.endpoints.s3DataDir, RESOURCE_NAMES.dataBucket) });
+  // The dashboard follows both streams as one more consumer; like the mappings, it reads kinesalite without the SDK.
+  const readRaw = rawGetRecords(runtime.endpoints.kinesis);
   const dashboard = await startDashboard({
     clients, archive, port: settings.port, quarantinedRecords, log: (message) => log('warn', message),
+    kinesisGetRecords: (shardIterator, limit, signal) => readRaw(shardIterator, limit, signal ?? new AbortController().signal),
     alerts: new EventBridgeAlertSource(clients.eventBridge, (arn, handler) => bus.registerTargetHandler(arn, (event) => handler(event))),
     ...(settings.tileUrl === undefined ? {} : { tileUrl: settings.tileUrl }),
   }).catch(async (error: unknown) => {

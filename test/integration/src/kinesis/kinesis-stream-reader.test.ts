@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '@wildrydes/adapters/clients';
+import { rawGetRecords } from '@wildrydes/local-aws';
 import { eventually, useLocalRuntime } from '@wildrydes/local-aws/testing';
 import { KinesisStreamReader, type ReadOptions, type StreamRecord } from '@wildrydes/adapters/kinesis';
 
@@ -97,6 +98,36 @@ describe('KinesisStreamReader on kinesalite', () => {
       data: expect.any(Uint8Array),
       approximateArrivalTimestamp: expect.any(Date),
     });
+  });
+
+  it('reads the same records through another GetRecords (the local stack\'s raw reader) as through the SDK', async () => {
+    // Prepare
+    const streamName = await activeStream(2);
+    const written = Array.from({ length: 120 }, (_, i) => ({ key: `Unicorn-${i % 7}`, value: `{"seq":${i},"é":"ü"}` }));
+    await put(streamName, written);
+    const readRaw = rawGetRecords(local.runtime.endpoints.kinesis);
+    let rawCalls = 0;
+    const viaRaw = collect(new KinesisStreamReader(local.clients.kinesis, streamName, {
+      recordsPerCall: 25,
+      getRecords: async (iterator, limit, signal) => {
+        rawCalls += 1;
+        return readRaw(iterator, limit, signal ?? new AbortController().signal);
+      },
+    }), { from: 'TRIM_HORIZON', pollIntervalMs: 20 });
+    const viaSdk = collect(new KinesisStreamReader(local.clients.kinesis, streamName, { recordsPerCall: 25 }), { from: 'TRIM_HORIZON', pollIntervalMs: 20 });
+
+    // Act
+    await viaRaw.waitFor(120);
+    await viaSdk.waitFor(120);
+    const [raw, sdk] = [await viaRaw.stop(), await viaSdk.stop()];
+
+    // Assess
+    expect(rawCalls).toBeGreaterThan(0);
+    const comparable = (records: StreamRecord[]) => records
+      .map((r) => ({ ...r, data: text(r), approximateArrivalTimestamp: r.approximateArrivalTimestamp.getTime() }))
+      .sort((a, b) => a.sequenceNumber.localeCompare(b.sequenceNumber));
+    expect(comparable(raw)).toEqual(comparable(sdk));
+    expect(raw).toHaveLength(120);
   });
 
   it('from LATEST, reads only what was written after it started', async () => {
