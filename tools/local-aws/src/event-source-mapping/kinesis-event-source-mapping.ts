@@ -249,7 +249,7 @@ export class KinesisEventSourceMapping {
     }
   }
 
-  /** Exponential from 50 ms, capped, with half of it jittered so pollers that failed together spread out. */
+  /** Exponential from `baseMs` (50 ms after API errors), capped, half of it jittered so pollers that failed together spread out. */
   private backoffMs(attempt: number, baseMs = 50): number {
     const ceiling = Math.min(this.settings.maxBackoffMs, baseMs * 2 ** Math.min(attempt - 1, 20));
     return ceiling / 2 + Math.random() * (ceiling / 2);
