@@ -111,7 +111,12 @@ export function startProcess(name: string, command: string, args: readonly strin
       const deadline = Date.now() + graceMs;
       // The leader may exit before the rest of its group (the emulator host shuts down after the stack).
       while ((!exited || groupAlive(pid)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+      if (groupAlive(pid)) {
+        signalGroup(pid, 'SIGKILL');
+        // Killed processes linger until reaped; the next run's "is a stack running?" check must not see them.
+        const reaped = Date.now() + 5_000;
+        while (groupAlive(pid) && Date.now() < reaped) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await exitedPromise;
       liveGroups.delete(pid);
     },
