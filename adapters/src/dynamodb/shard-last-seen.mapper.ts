@@ -25,6 +25,7 @@ export function toShardItem(record: ShardLastSeen, version: number): Record<stri
     ShardId: record.shardId,
     Watermark: record.watermark,
     SavedAt: record.savedAt,
+    ...(record.arrivedUntil === undefined ? {} : { ArrivedUntil: record.arrivedUntil }),
     Unicorns: record.lastSeen.size,
     LastSeen: gzipSync(Buffer.from(lines.join('\n'), 'utf8')),
     Version: version,
@@ -33,10 +34,11 @@ export function toShardItem(record: ShardLastSeen, version: number): Record<stri
 
 export function fromShardItem(tableName: string, item: Record<string, unknown>): StoredShardLastSeen {
   const invalid = (why: string): DynamoDbInvalidItemError => new DynamoDbInvalidItemError(tableName, `shard record ${String(item['ShardId'])} ${why}`);
-  const { ShardId, Watermark, SavedAt, Version, LastSeen } = item;
+  const { ShardId, Watermark, SavedAt, Version, LastSeen, ArrivedUntil } = item;
   if (typeof ShardId !== 'string') throw invalid('has no ShardId');
   if (typeof Watermark !== 'number' || typeof SavedAt !== 'number' || typeof Version !== 'number') throw invalid('has no numeric Watermark, SavedAt or Version');
   if (!(LastSeen instanceof Uint8Array)) throw invalid('has no binary LastSeen');
+  if (ArrivedUntil !== undefined && typeof ArrivedUntil !== 'number') throw invalid('has a non-numeric ArrivedUntil');
   const lastSeen = new Map<string, number>();
   const text = gunzipSync(LastSeen).toString('utf8');
   for (const line of text === '' ? [] : text.split('\n')) {
@@ -45,5 +47,5 @@ export function fromShardItem(tableName: string, item: Record<string, unknown>):
     if (tab <= 0 || !Number.isFinite(age)) throw invalid(`has a malformed line "${line.slice(0, 80)}"`);
     lastSeen.set(line.slice(0, tab), Watermark - age);
   }
-  return { shardId: ShardId, watermark: Watermark, savedAt: SavedAt, lastSeen, version: Version };
+  return { shardId: ShardId, watermark: Watermark, savedAt: SavedAt, ...(ArrivedUntil === undefined ? {} : { arrivedUntil: ArrivedUntil }), lastSeen, version: Version };
 }

@@ -27,6 +27,11 @@ export interface ShardLastSeen {
   readonly watermark: number;
   /** Wall-clock time of the save (epoch ms). A shard not saved for a while had nothing to process. */
   readonly savedAt: number;
+  /**
+   * Kinesis arrival time of the newest record applied (epoch ms). A record in the shard that arrived later has not
+   * been applied yet: the shard's handler is behind, not idle. Absent in records saved before it existed.
+   */
+  readonly arrivedUntil?: number;
   /** Unicorn name → time of its latest reading applied (epoch ms). */
   readonly lastSeen: ReadonlyMap<string, number>;
 }

@@ -60,6 +60,24 @@ describe('DetectSilence', () => {
     expect(alerts.published().filter((a) => a.kind === 'UnicornSilent')).toEqual([]);
   });
 
+  it('leaves a shard whose handler saved far behind the stream to it, though the producer stopped before that save', async () => {
+    // Prepare: records arrive for 90 s, then stop; the handler, 70 s behind, saves at 90 s having applied 20 s.
+    const store = new InMemoryHealthStore();
+    const alerts = new InMemoryAlertPublisher();
+    const activity = new InMemoryShardActivity([SHARD]);
+    for (let second = 0; second <= 90; second++) activity.arrive(SHARD, T0 + second * 1000 + 100);
+    const track = new TrackHealth(store, alerts, options);
+    await track.execute({ shardId: SHARD, readings: [reading(20)], arrivals: new Map([['Rocinante', T0 + 20_100]]), now: T0 + 90_000 });
+    const detect = new DetectSilence(store, alerts, activity, options);
+
+    // Act: 40 s after the save, 110 s after Rocinante's last applied reading; nothing arrived since the save
+    const result = await detect.execute(T0 + 130_000);
+
+    // Assess: its 70 s of unapplied records make it busy, not silent
+    expect(result.alerts).toEqual([]);
+    expect(result.busyShards).toEqual([SHARD]);
+  });
+
   it('counts records that arrived within one save interval of the last save as processed: the shard is idle', async () => {
     // Prepare: a last batch too soon after the save to be saved itself; then nothing.
     const { activity, detect } = await setup();

@@ -1,3 +1,4 @@
+import { savedBehindStream } from './track-health.use-case';
 import { detectSilence, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type ShardActivity, type UnicornAlert } from '@wildrydes/domain';
 
 export interface DetectSilenceResult {
@@ -44,8 +45,15 @@ export class DetectSilence {
     const unansweredShards: string[] = [];
     for (const shard of await this.store.listShards()) {
       if (now - shard.savedAt <= this.options.idleShardAfterMs) continue;
+      // A record saved while its handler was behind the stream: everything that arrived after its newest applied
+      // record is unapplied (a handler behind saves after every batch until it catches up), and may have arrived
+      // before the save, the producer long stopped. Otherwise what arrived within a save interval of the save was
+      // applied by batches too soon to save again.
+      const busySince = savedBehindStream(shard, this.options.lastSeenSaveIntervalMs)
+        ? shard.arrivedUntil! + 1
+        : shard.savedAt + this.options.lastSeenSaveIntervalMs;
       try {
-        if (await this.activity.arrivedSince(shard.shardId, shard.savedAt + this.options.lastSeenSaveIntervalMs)) {
+        if (await this.activity.arrivedSince(shard.shardId, busySince)) {
           busyShards.push(shard.shardId);
           continue;
         }

@@ -46,6 +46,23 @@ describe('TrackHealth: transitions', () => {
     expect((await store.loadShard(SHARD))?.lastSeen).toEqual(new Map([['Bucephalus', T0 + 50_000], ['Shadowfax', T0 + 50_000]]));
   });
 
+  it('saves its shard\'s record after every batch while behind the stream, with the newest arrival applied, until it caught up', async () => {
+    // Prepare: the handler applies readings that arrived 60 s before it runs, then catches up within 4 batches.
+    const { store, trackHealth } = setup();
+    const arrivingAt = (second: number) => new Map([['Bucephalus', T0 + second * 1000 + 100]]);
+    const saves: (number | undefined)[] = [];
+
+    // Act
+    for (const [second, now] of [[0, 60], [1, 61], [2, 62], [62, 63], [63, 64], [64, 65]] as const) {
+      await trackHealth.execute({ shardId: SHARD, readings: [reading(second)], arrivals: arrivingAt(second), now: T0 + now * 1000 });
+      saves.push((await store.loadShard(SHARD))?.arrivedUntil);
+    }
+
+    // Assess: a save per batch while 60 s behind, one more once caught up (it shows the scan the handler is current), then none
+    expect(saves).toEqual([T0 + 100, T0 + 1_100, T0 + 2_100, T0 + 62_100, T0 + 62_100, T0 + 62_100]);
+    expect(store.shardSaveCount).toBe(4);
+  });
+
   it('reads each unicorn once per instance', async () => {
     // Prepare
     const { store, trackHealth } = setup();

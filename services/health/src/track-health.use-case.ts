@@ -1,6 +1,6 @@
 import {
   applyReadings, detectSilence, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type Reading,
-  type StoredHealth, type UnicornAlert,
+  type ShardLastSeen, type StoredHealth, type UnicornAlert,
 } from '@wildrydes/domain';
 
 export interface TrackHealthOptions {
@@ -54,6 +54,12 @@ interface ShardView {
   version: number | undefined;
   savedWatermark: number;
   savedAt: number;
+  /**
+   * The last save was made more than a save interval behind the stream (its newest arrival applied was that old).
+   * Until a save shows it caught up, every batch saves: the silence scan then knows that records which arrived
+   * after the saved arrival were not applied yet (see DetectSilence).
+   */
+  savedBehind: boolean;
 }
 
 /**
@@ -194,6 +200,7 @@ export class TrackHealth {
       version: stored?.version,
       savedWatermark: stored?.watermark ?? -Infinity,
       savedAt: stored?.savedAt ?? -Infinity,
+      savedBehind: stored !== undefined && savedBehindStream(stored, this.options.lastSeenSaveIntervalMs),
     };
     this.shards.set(shardId, view);
     return view;
@@ -207,9 +214,13 @@ export class TrackHealth {
     view.lastSeen = lastSeen;
     view.watermark = watermark;
     const interval = this.options.lastSeenSaveIntervalMs;
-    const due = watermark - view.savedWatermark >= interval || batch.now - view.savedAt >= interval;
+    const due = watermark - view.savedWatermark >= interval || batch.now - view.savedAt >= interval || view.savedBehind;
     if (!due || lastSeen.size === 0) return 0;
-    const outcome = await this.store.saveShard({ shardId: batch.shardId, watermark, savedAt: batch.now, lastSeen }, view.version);
+    const record: ShardLastSeen = {
+      shardId: batch.shardId, watermark, savedAt: batch.now, lastSeen,
+      ...(Number.isFinite(view.arrivalWatermark) ? { arrivedUntil: view.arrivalWatermark } : {}),
+    };
+    const outcome = await this.store.saveShard(record, view.version);
     if (outcome === 'conflict') {
       this.shards.delete(batch.shardId);
       for (const name of lastSeen.keys()) this.states.delete(name);
@@ -218,6 +229,7 @@ export class TrackHealth {
     view.version = (view.version ?? 0) + 1;
     view.savedWatermark = watermark;
     view.savedAt = batch.now;
+    view.savedBehind = savedBehindStream(record, interval);
     return 1;
   }
 }
@@ -230,4 +242,9 @@ function groupByUnicorn(readings: readonly Reading[]): Map<string, Reading[]> {
     else list.push(reading);
   }
   return byUnicorn;
+}
+
+/** Whether a shard's record was saved more than `interval` after the newest arrival it had applied. */
+export function savedBehindStream(record: { readonly savedAt: number; readonly arrivedUntil?: number | undefined }, interval: number): boolean {
+  return record.arrivedUntil !== undefined && record.savedAt - record.arrivedUntil > interval;
 }

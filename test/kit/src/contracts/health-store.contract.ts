@@ -171,7 +171,7 @@ export function healthStoreContract(factory: HealthStoreFactory): void {
       // Prepare
       const { store } = await subject();
       const names: [string, number][] = Array.from({ length: 5_000 }, (_, i) => [`Unicorn-${i} ü`, T0 + (i % 60_000)]);
-      const saved = record('shardId-000000000001', [['Shadowfax', T0 + 59_999], ['Ñandú 🦄', T0], ...names]);
+      const saved = { ...record('shardId-000000000001', [['Shadowfax', T0 + 59_999], ['Ñandú 🦄', T0], ...names]), arrivedUntil: T0 + 60_250 };
 
       // Act
       const outcome = await store.saveShard(saved, undefined);
