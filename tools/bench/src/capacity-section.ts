@@ -57,17 +57,33 @@ export async function runCapacityRow(plan: CapacityPlan, context: BenchContext):
   });
 }
 
-/** Runs the plans in order, printing each row as it completes; returns every row. */
-export async function runCapacitySection(plans: readonly CapacityPlan[], context: BenchContext, print: (text: string) => void): Promise<CapacityRow[]> {
+/**
+ * Runs the plans in order, printing each row as it completes; returns every row measured. A row whose stack could
+ * not start (STACK_FAILED) is reported and skipped, so the rows before and after it still reach the docs.
+ */
+export async function runCapacitySection(
+  plans: readonly CapacityPlan[], context: BenchContext, print: (text: string) => void, runRow = runCapacityRow,
+): Promise<CapacityRow[]> {
   const rows: CapacityRow[] = [];
+  const skipped: string[] = [];
   for (const [i, plan] of plans.entries()) {
-    context.log(`capacity ${i + 1}/${plans.length}: N=${plan.unicorns} ${modeName(plan.pack)}, ${plan.durationMs / 1000} s`);
-    rows.push(await runCapacityRow(plan, context));
+    const name = `N=${plan.unicorns} ${modeName(plan.pack)}`;
+    context.log(`capacity ${i + 1}/${plans.length}: ${name}, ${plan.durationMs / 1000} s`);
+    try {
+      rows.push(await runRow(plan, context));
+    } catch (error) {
+      if (!(error instanceof BenchError && error.code === 'STACK_FAILED')) throw error;
+      skipped.push(name);
+      print(`${name}: not measured, the stack did not start: ${error.message.split('\n').find((line) => /error/i.test(line)) ?? error.message.split('\n')[0]}`);
+      print('');
+      continue;
+    }
     print(textTable(CAPACITY_HEADERS, [capacityCells(rows.at(-1) as CapacityRow)]));
     print('');
   }
   if (rows.length > 1) print(textTable(CAPACITY_HEADERS, rows.map(capacityCells)));
   for (const line of capacitySummary(rows)) print(line);
+  if (skipped.length > 0) print(`not measured (the stack did not start): ${skipped.join(', ')}`);
   print(`(summaries late: more than 15 s + ${plans[0] === undefined ? 60 : plans[0].allowedLatenessMs / 1000} s allowed lateness after their minute's end, or never emitted)`);
   return rows;
 }
