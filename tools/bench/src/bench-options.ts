@@ -1,7 +1,7 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { durationArgument, parseCommandLine, wholeNumberArgument, type CliOutput } from '@wildrydes/cli-support';
 import type { CapacityPlan } from './capacity-section';
-import type { LoadPlan } from './load-run';
+import type { CostPlan } from './cost-runs';
 
 export const SECTIONS = ['capacity', 'cost', 'domain', 'dashboard', 'all'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -17,7 +17,7 @@ export interface BenchOptions {
   readonly section: Section;
   readonly quick: boolean;
   readonly capacityPlans: readonly CapacityPlan[];
-  readonly costPlans: readonly LoadPlan[];
+  readonly costPlans: readonly CostPlan[];
   /** Write docs/benchmarks.md, docs/benchmarks.json and the chart. */
   readonly writeDocs: boolean;
   /** Unicorns on the dashboard page (`dashboard` section; --n). */
@@ -41,6 +41,7 @@ subscriber and the real producer, and measures what came out. Writes docs/benchm
     .addOption(new Option('--pack <k>', `readings per Kinesis record: 1 = the unpacked mode only, ${PACKED} = the packed mode only (default: both modes)`).argParser(wholeNumberArgument(1)))
     .addOption(new Option('--duration <time>', 'how long the producer runs in each run (default 5m, --quick 60s)').argParser(durationArgument))
     .addOption(new Option('--allowed-lateness <time>', 'added to the 15 s a minute summary has after its minute ends').argParser(durationArgument).default(60_000, '60s'))
+    .addOption(new Option('--baseline <time>', 'cost: each fleet also runs this long, and its units are subtracted to leave the steady state (default 2m, --quick 1m)').argParser(durationArgument))
     .addOption(new Option('--drain-timeout <time>', 'how long the services may take to catch up after the producer (default 10m, --quick 3m)').argParser(durationArgument))
     .addOption(new Option('--seed <s>', 'seed of the simulated fleet').argParser(wholeNumberArgument(0)).default(1))
     .addOption(new Option('--no-docs', 'print only; leave docs/benchmarks.md as it is'))
@@ -59,7 +60,7 @@ export function parseBenchCommandLine(argv: readonly string[], io: CliOutput): P
   const exit = parseCommandLine('bench', command, argv, io);
   if (exit !== undefined) return { kind: 'exit', code: exit };
   const raw = command.opts<{
-    quick: boolean; n?: number; steps?: number[]; pack?: number; duration?: number; allowedLateness: number; drainTimeout?: number; seed: number; docs: boolean;
+    quick: boolean; n?: number; steps?: number[]; pack?: number; duration?: number; baseline?: number; allowedLateness: number; drainTimeout?: number; seed: number; docs: boolean;
   }>();
   const section = command.processedArgs[0] as Section;
   const durationMs = raw.duration ?? (raw.quick ? MINUTE : 5 * MINUTE);
@@ -72,6 +73,6 @@ export function parseBenchCommandLine(argv: readonly string[], io: CliOutput): P
   const capacityPlans = packs.flatMap((pack) =>
     (chosen ?? (pack > 1 ? DEFAULT_STEPS.packed : DEFAULT_STEPS.unpacked)).map((unicorns) => ({ ...common, unicorns, pack, allowedLatenessMs: raw.allowedLateness })));
   const costPlans = (raw.pack !== undefined ? [raw.pack] : COST_PACKS).flatMap((pack) =>
-    (raw.n !== undefined ? [raw.n] : COST_FLEETS).map((unicorns) => ({ ...common, unicorns, pack })));
+    (raw.n !== undefined ? [raw.n] : COST_FLEETS).map((unicorns) => ({ ...common, unicorns, pack, baselineMs: raw.baseline ?? (raw.quick ? MINUTE : 2 * MINUTE) })));
   return { kind: 'run', options: { section, quick: raw.quick, capacityPlans, costPlans, writeDocs: raw.docs, dashboardUnicorns: raw.n ?? 10_000 } };
 }

@@ -89,6 +89,21 @@ describe('mergeCostRuns', () => {
     expect(markdown).toContain('Run 2026-12-03 06:46:00 UTC with `npm run bench -- cost --n 10000 --pack 25`');
   });
 
+  it('says what each steady-state run subtracted, and flags a run whose services had not caught up', () => {
+    const steady: CostResults = {
+      ...later,
+      runs: [
+        { unicorns: 1_000, pack: 25, readings: 300_000, seconds: 300.4, baseline: { readings: 120_000, seconds: 119.8 }, drained: true, rows: [row] },
+        { unicorns: 10_000, pack: 25, readings: 3_000_000, seconds: 300, baseline: { readings: 1_200_000, seconds: 120 }, drained: false, rows: [row] },
+      ],
+    };
+
+    const markdown = renderBenchmarksMarkdown({ cost: steady });
+
+    expect(markdown).toContain('- packed ×25, N = 1,000: 420,000 readings in 420 s, less the baseline\'s 120,000 in 120 s.');
+    expect(markdown).toContain('- packed ×25, N = 10,000: 4,200,000 readings in 420 s, less the baseline\'s 1,200,000 in 120 s (**not drained**');
+  });
+
   it('replaces an earlier run of the same fleet and mode', () => {
     const again: CostResults = { ...later, runs: [{ ...earlier.runs[0]!, readings: 1, measured: { date: later.date, command: later.command } }] };
 

@@ -31,8 +31,13 @@ export interface CostRun {
   readonly measured?: { readonly date: string; readonly command: string };
   readonly unicorns: number;
   readonly pack: number;
+  /** Readings and seconds the priced units were spent on: the longer run's beyond the shorter (baseline) run's. */
   readonly readings: number;
   readonly seconds: number;
+  /** The shorter run, subtracted; absent in runs measured before the bench priced the steady state. */
+  readonly baseline?: { readonly readings: number; readonly seconds: number };
+  /** False when a run's services had not caught up as its stack stopped (the meter then misses their last work). */
+  readonly drained?: boolean;
   readonly rows: readonly CostRow[];
 }
 
@@ -128,8 +133,14 @@ function costSection(c: CostResults): string[] {
   }
   return [
     ...lines,
-    'Units the billing meter counted during each run (from the `meter` field of `status.json`), per 1,000 readings sent; ' +
-      'dollars per million readings where a cost model is connected.',
+    'Units the billing meter counted (from the `meter` field of `status.json`), per 1,000 readings sent, and dollars per million readings. ' +
+      'Each fleet runs twice on a fresh stack, a baseline run and a longer one; the rows price the longer run\'s units less the baseline\'s, ' +
+      'over the readings it sent in addition: the steady state, without what a run pays once (each new unicorn\'s first state and lookups, ' +
+      'the partial minutes at both ends). The last row of each fleet is the longer run\'s whole total, start-up included.',
+    '',
+    ...c.runs.filter((run) => run.baseline !== undefined).map((run) =>
+      `- ${run.pack > 1 ? `packed ×${run.pack}` : 'unpacked'}, N = ${run.unicorns.toLocaleString('en-US')}: ${(run.baseline!.readings + run.readings).toLocaleString('en-US')} readings in ${Math.round(run.baseline!.seconds + run.seconds)} s, less the baseline's ${run.baseline!.readings.toLocaleString('en-US')} in ${Math.round(run.baseline!.seconds)} s` +
+      `${run.drained === false ? ' (**not drained**: the services had not caught up when the stack stopped, so units are missing)' : ''}.`),
     '',
     markdownTable(COST_HEADERS, c.runs.flatMap(costCells)),
     '',

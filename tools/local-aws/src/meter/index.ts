@@ -3,6 +3,7 @@ export {
   emptyKinesisStreamUsage,
   emptyServiceUsage,
   formatMeterTotals,
+  meterTotalsBetween,
   type DynamoDbTableUsage,
   type EventBridgeBusUsage,
   type KinesisStreamUsage,

@@ -201,3 +201,28 @@ export function formatMeterTotals(totals: MeterTotals): string {
   if (totals.unmetered.calls > 0) lines.push(`unmetered: ${count(totals.unmetered.calls)} calls (${totals.unmetered.reasons.join('; ')})`);
   return lines.join('\n');
 }
+
+/**
+ * What was metered between two snapshots of one meter: every counter of `later` less the same counter of
+ * `earlier` (absent there: 0). The steady-state cost of a fleet is priced from this — two runs of one fleet that
+ * differ only in length, the shorter subtracted, leave out everything a run pays once (each new unicorn's first
+ * state, the partial minutes at either end).
+ */
+export function meterTotalsBetween(earlier: MeterTotals, later: MeterTotals): MeterTotals {
+  // Every usage record is a flat bag of counters, so one walk serves all kinds.
+  type Counters = Record<string, Record<string, number>>;
+  const services: Record<string, ServiceUsage> = {};
+  for (const [label, usage] of Object.entries(later.services)) {
+    const difference = emptyServiceUsage();
+    for (const kind of Object.keys(difference) as ResourceKind[]) {
+      const before = earlier.services[label]?.[kind] as unknown as Counters | undefined;
+      const target = difference[kind] as unknown as Counters;
+      for (const [resource, counters] of Object.entries((usage[kind] ?? {}) as unknown as Counters)) {
+        target[resource] = Object.fromEntries(Object.entries(counters).map(([name, value]) => [name, value - (before?.[resource]?.[name] ?? 0)]));
+      }
+    }
+    services[label] = difference;
+  }
+  const reasons = later.unmetered.reasons.filter((reason) => !earlier.unmetered.reasons.includes(reason));
+  return { services, unmetered: { calls: later.unmetered.calls - earlier.unmetered.calls, reasons } };
+}
