@@ -50,16 +50,22 @@ describe('retryFromIndex (ReportBatchItemFailures)', () => {
 
 describe('toDeliverableRecord', () => {
   it('knows the bytes each record adds to the invocation payload', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.string(), fc.uint8Array({ maxLength: 300 })), { minLength: 1, maxLength: 20 }),
+    const partitionKey = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('Bucephalus', 'a"b\\c', 'tab\tnew\nline', 'ünïcörn 🦄'));
+    const arrival = fc.oneof(fc.constant(1_700_000_000_123), fc.integer({ min: 0, max: 4_102_444_800_000 }));
+    fc.assert(fc.property(fc.array(fc.tuple(partitionKey, fc.uint8Array({ maxLength: 300 }), arrival), { minLength: 1, maxLength: 20 }),
       (inputs) => {
-        const records = inputs.map(([partitionKey, data], i) => toDeliverableRecord({
-          SequenceNumber: `4900${i}`, PartitionKey: partitionKey || 'k', Data: data, ApproximateArrivalTimestamp: new Date(1_700_000_000_123),
+        const records = inputs.map(([key, data, arrivedAt], i) => toDeliverableRecord({
+          SequenceNumber: `4900${i}`, PartitionKey: key || 'k', Data: data, ApproximateArrivalTimestamp: new Date(arrivedAt),
         }, 'shardId-000000000000', identity));
         const event: KinesisStreamEvent = { Records: records.map((record) => record.event) };
         const bytes = records.reduce((sum, record) => sum + record.bytes, 0);
         expect(eventBytes(bytes, records.length)).toBe(Buffer.byteLength(JSON.stringify(event)));
-        expect(records[0]?.event.kinesis.approximateArrivalTimestamp).toBe(1_700_000_000.123);
       }));
+  });
+
+  it('turns the arrival time into seconds with the milliseconds as a fraction', () => {
+    const record = toDeliverableRecord({ SequenceNumber: '1', PartitionKey: 'k', Data: new Uint8Array([1]), ApproximateArrivalTimestamp: new Date(1_700_000_000_123) }, 'shardId-000000000000', identity);
+    expect(record.event.kinesis.approximateArrivalTimestamp).toBe(1_700_000_000.123);
   });
 });
 

@@ -37,7 +37,27 @@ export function toDeliverableRecord(
     awsRegion: identity.awsRegion,
     eventSourceARN: identity.streamArn,
   };
-  return { event, bytes: Buffer.byteLength(JSON.stringify(event)) };
+  return { event, bytes: serialisedBytes(event) };
+}
+
+/** The fixed part of a record's JSON: every key, quote, colon, comma and brace, and the constant values. */
+const RECORD_FRAME_BYTES = Buffer.byteLength(JSON.stringify({
+  kinesis: { kinesisSchemaVersion: '1.0', partitionKey: '', sequenceNumber: '', data: '', approximateArrivalTimestamp: 0 },
+  eventSource: 'aws:kinesis', eventVersion: '1.0', eventID: '', eventName: 'aws:kinesis:record', invokeIdentityArn: '', awsRegion: '', eventSourceARN: '',
+})) - 1;
+
+/** Bytes of `text` as a JSON string, quotes excluded; base64 and digits (most of a record) need no escaping. */
+const stringBytes = (text: string): number => (/^[\w+/=:.-]*$/.test(text) ? text.length : Buffer.byteLength(JSON.stringify(text)) - 2);
+
+/**
+ * `Buffer.byteLength(JSON.stringify(event))`, summed from the parts: stringifying every record of every batch to
+ * size it was 5 % of the local stack's CPU.
+ */
+function serialisedBytes(event: KinesisStreamRecord): number {
+  const { kinesis } = event;
+  return RECORD_FRAME_BYTES + stringBytes(kinesis.partitionKey) + stringBytes(kinesis.sequenceNumber) + stringBytes(kinesis.data)
+    + String(kinesis.approximateArrivalTimestamp).length + stringBytes(event.eventID) + stringBytes(event.invokeIdentityArn)
+    + stringBytes(event.awsRegion) + stringBytes(event.eventSourceARN);
 }
 
 /** `{"Records":[` + `]}`, plus one comma between records. */
