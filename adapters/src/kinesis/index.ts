@@ -1,6 +1,7 @@
 export { KinesisTelemetryStream, type KinesisTelemetryStreamOptions } from './kinesis-telemetry-stream';
 export {
   KinesisStreamReader,
+  sdkGetRecords,
   ShardIteratorMissingError,
   type KinesisGetRecords,
   type KinesisStreamReaderOptions,

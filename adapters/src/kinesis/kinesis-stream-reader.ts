@@ -37,6 +37,14 @@ export type KinesisGetRecords = (shardIterator: string, limit: number, signal: A
   readonly MillisBehindLatest?: number;
 }>;
 
+/** GetRecords through the client's `send`: how every reader reads unless it is given another way. */
+export function sdkGetRecords(kinesis: KinesisClient) {
+  return async (shardIterator: string, limit: number, signal: AbortSignal | undefined) => {
+    const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: shardIterator, Limit: limit }), { abortSignal: signal });
+    return { ...out, Records: out.Records ?? [] };
+  };
+}
+
 export interface KinesisStreamReaderOptions {
   /** GetRecords Limit per call. Default 1000. */
   readonly recordsPerCall?: number;
@@ -79,10 +87,7 @@ export class KinesisStreamReader {
   ) {
     this.recordsPerCall = options.recordsPerCall ?? 1000;
     this.sleep = options.sleep ?? abortableSleep;
-    this.getRecords = options.getRecords ?? (async (shardIterator, limit, signal) => {
-      const out = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: shardIterator, Limit: limit }), { abortSignal: signal });
-      return { ...out, Records: out.Records ?? [] };
-    });
+    this.getRecords = options.getRecords ?? sdkGetRecords(this.kinesis);
   }
 
   async *read(options: ReadOptions): AsyncGenerator<StreamRecord, void, undefined> {

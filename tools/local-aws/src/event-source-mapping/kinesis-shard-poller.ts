@@ -1,4 +1,5 @@
-import { GetRecordsCommand, GetShardIteratorCommand, type ShardIteratorType } from '@aws-sdk/client-kinesis';
+import { GetShardIteratorCommand, type ShardIteratorType } from '@aws-sdk/client-kinesis';
+import { sdkGetRecords } from '@wildrydes/adapters/kinesis';
 import type { Context } from 'aws-lambda';
 import { SHARD_END_CHECKPOINT, type ShardCheckpoint } from './checkpoint-store.port';
 import type { MappingSettings } from './event-source-mapping.options';
@@ -248,9 +249,7 @@ export class KinesisShardPoller {
     try {
       this.iterator ??= await this.shardIterator();
       // Read alone the way the shared reader reads (on the local stack, without the SDK's deserializer).
-      const out = shardReader
-        ? await shardReader.getRecords(this.iterator, batchSize, this.rt.signal)
-        : await kinesis.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: batchSize }), { abortSignal: this.rt.signal });
+      const out = await (shardReader ? shardReader.getRecords : sdkGetRecords(kinesis))(this.iterator, batchSize, this.rt.signal);
       this.apiFailures = 0;
       this.iterator = out.NextShardIterator;
       return this.take(out.Records ?? [], !out.NextShardIterator, out.MillisBehindLatest ?? 0);

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { sdkGetRecords } from '@wildrydes/adapters/kinesis';
 import { defaultLog, type EventSourceMappingLog } from './event-source-mapping.options';
 import type { GetRecordsCall, StreamRecord } from './raw-get-records';
 
@@ -73,11 +74,7 @@ export class SharedShardReader {
   constructor(options: SharedShardReaderOptions) {
     this.kinesis = options.kinesis;
     this.streamName = options.streamName;
-    const { kinesis } = options;
-    this.getRecords = options.getRecords ?? (async (shardIterator, limit, signal) => {
-      const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: shardIterator, Limit: limit }), { abortSignal: signal });
-      return { ...out, Records: out.Records ?? [] };
-    });
+    this.getRecords = options.getRecords ?? sdkGetRecords(options.kinesis);
     this.capacity = options.bufferRecords ?? 10_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.holdMs = options.holdMs ?? 10_000;
