@@ -93,7 +93,8 @@ describe('mergeCostRuns', () => {
     const steady: CostResults = {
       ...later,
       runs: [
-        { unicorns: 1_000, pack: 25, readings: 300_000, seconds: 300.4, baseline: { readings: 120_000, seconds: 119.8 }, drained: true, rows: [row] },
+        { unicorns: 1_000, pack: 25, readings: 300_000, seconds: 300.4, baseline: { readings: 120_000, seconds: 119.8 }, drained: true, windowEnds: { baseline: 0, longer: 0 }, rows: [row] },
+        { unicorns: 1_000, pack: 1, readings: 300_000, seconds: 300, baseline: { readings: 120_000, seconds: 120 }, drained: true, windowEnds: { baseline: 0, longer: 1 }, rows: [row] },
         { unicorns: 10_000, pack: 25, readings: 3_000_000, seconds: 300, baseline: { readings: 1_200_000, seconds: 120 }, drained: false, rows: [row] },
       ],
     };
@@ -101,6 +102,7 @@ describe('mergeCostRuns', () => {
     const markdown = renderBenchmarksMarkdown({ cost: steady });
 
     expect(markdown).toContain('- packed ×25, N = 1,000: 420,000 readings in 420 s, less the baseline\'s 120,000 in 120 s.');
+    expect(markdown).toContain('- unpacked, N = 1,000: 420,000 readings in 420 s, less the baseline\'s 120,000 in 120 s; the difference holds 1 end(s) of the 15-minute tumbling windows, each one write more per unicorn (3.3 WRU per 1,000 readings here, 1.1 averaged over 15 minutes).');
     expect(markdown).toContain('- packed ×25, N = 10,000: 4,200,000 readings in 420 s, less the baseline\'s 1,200,000 in 120 s (**not drained**');
   });
 

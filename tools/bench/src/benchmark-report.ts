@@ -38,6 +38,8 @@ export interface CostRun {
   readonly baseline?: { readonly readings: number; readonly seconds: number };
   /** False when a run's services had not caught up as its stack stopped (the meter then misses their last work). */
   readonly drained?: boolean;
+  /** Ends of the aggregation's 15-minute tumbling windows each run lived through (each costs a write per unicorn). */
+  readonly windowEnds?: { readonly baseline: number; readonly longer: number };
   readonly rows: readonly CostRow[];
 }
 
@@ -124,6 +126,15 @@ export function mergeCostRuns(previous: CostResults | undefined, next: CostResul
   return { ...next, runs };
 }
 
+/** A tumbling window's end in the longer run but not the baseline is in the difference: say so, it is not every 5 minutes. */
+function windowEndsNote(run: CostRun): string {
+  const extra = (run.windowEnds?.longer ?? 0) - (run.windowEnds?.baseline ?? 0);
+  if (run.windowEnds === undefined || extra === 0) return '';
+  // One write more per unicorn at each end: per 1,000 readings, 1,000 ÷ the seconds the difference spans.
+  return `; the difference holds ${extra > 0 ? extra : `minus ${-extra}`} end(s) of the 15-minute tumbling windows, each one write more per unicorn ` +
+    `(${(1000 / run.seconds * extra).toFixed(1)} WRU per 1,000 readings here, 1.1 averaged over 15 minutes)`;
+}
+
 function costSection(c: CostResults): string[] {
   const lines = ['## Cost', '', runLine(c), ''];
   if (c.unavailable !== undefined) return [...lines, `Not measured: ${c.unavailable}`, ''];
@@ -140,7 +151,7 @@ function costSection(c: CostResults): string[] {
     '',
     ...c.runs.filter((run) => run.baseline !== undefined).map((run) =>
       `- ${run.pack > 1 ? `packed ×${run.pack}` : 'unpacked'}, N = ${run.unicorns.toLocaleString('en-US')}: ${(run.baseline!.readings + run.readings).toLocaleString('en-US')} readings in ${Math.round(run.baseline!.seconds + run.seconds)} s, less the baseline's ${run.baseline!.readings.toLocaleString('en-US')} in ${Math.round(run.baseline!.seconds)} s` +
-      `${run.drained === false ? ' (**not drained**: the services had not caught up when the stack stopped, so units are missing)' : ''}.`),
+      `${windowEndsNote(run)}${run.drained === false ? ' (**not drained**: the services had not caught up when the stack stopped, so units are missing)' : ''}.`),
     '',
     markdownTable(COST_HEADERS, c.runs.flatMap(costCells)),
     '',

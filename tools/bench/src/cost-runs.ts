@@ -1,3 +1,4 @@
+import { STREAM_MAPPINGS } from '@wildrydes/domain';
 import { meterTotalsBetween, type MeterTotals } from '@wildrydes/local-aws';
 import type { CostRun } from './benchmark-report';
 import { asMeterSnapshot, costRows, type MeterSnapshot } from './cost-section';
@@ -20,7 +21,18 @@ interface MeteredLoad {
   readonly producer: ProducerTotals;
   /** Whether the services caught up before the stack stopped: if not, the meter missed their last work. */
   readonly drained: boolean;
+  /** Ends of the aggregation's tumbling windows while the run's records arrived. */
+  readonly windowEnds: number;
 }
+
+const TUMBLING_WINDOW_MS = (STREAM_MAPPINGS.aggregation.tumblingWindowSeconds ?? 60) * 1000;
+
+/**
+ * Ends of tumbling windows (aligned to the epoch, by arrival) between two instants. At each, the aggregation stores
+ * every open minute pending and writes it again when it closes: one write more per unicorn, every 15 minutes.
+ */
+export const windowEndsBetween = (fromMs: number, toMs: number): number =>
+  Math.max(0, Math.floor(toMs / TUMBLING_WINDOW_MS) - Math.floor(fromMs / TUMBLING_WINDOW_MS));
 
 /**
  * Prices each plan's steady state: the meter's units of the longer run less those of the shorter one, over the
@@ -60,6 +72,7 @@ export async function runCostSection(plans: readonly CostPlan[], context: BenchC
       unicorns: plan.unicorns, pack: plan.pack, readings: steady.readings, seconds: steady.seconds,
       baseline: { readings: shorter.producer.readings, seconds: shorter.producer.seconds },
       drained: shorter.drained && longer.drained,
+      windowEnds: { baseline: shorter.windowEnds, longer: longer.windowEnds },
       rows: [...costRows(between, steady), ...wholeRunTotals],
     });
   }
@@ -75,13 +88,14 @@ async function meteredLoad(plan: LoadPlan, context: BenchContext): Promise<{ rea
       status = await stack.readStatus();
     }
     if (status?.meter === undefined) return undefined;
+    const startedAt = Date.now();
     const load = await driveLoad(stack, plan, context);
     if (!load.drained) context.log(`  the services did not catch up within ${plan.drainTimeoutMs / 1000} s: the meter misses their last work`);
-    return { statusFile: stack.statusFile, load };
+    return { statusFile: stack.statusFile, load, windowEnds: windowEndsBetween(startedAt, Date.now()) };
   // Batched as deployed (20 s windows, not the 1 s `npm start` uses to feel live): invocations and S3 objects as on AWS.
   }, { deployedWindows: true });
   if (outcome === undefined) return { kind: 'unavailable', reason: UNAVAILABLE };
   const snapshot = asMeterSnapshot((await readStatusFile(outcome.statusFile))?.meter);
   if (snapshot === undefined) return { kind: 'unavailable', reason: 'the `meter` field of `.wildrydes/status.json` does not have the expected shape' };
-  return { kind: 'measured', load: { snapshot, producer: outcome.load.producer, drained: outcome.load.drained } };
+  return { kind: 'measured', load: { snapshot, producer: outcome.load.producer, drained: outcome.load.drained, windowEnds: outcome.windowEnds } };
 }
