@@ -40,6 +40,8 @@ export interface CostRun {
   readonly drained?: boolean;
   /** Ends of the aggregation's 15-minute tumbling windows each run lived through (each costs a write per unicorn). */
   readonly windowEnds?: { readonly baseline: number; readonly longer: number };
+  /** Each DynamoDB table's counters in each run (WRU, RRU, items written, failed conditions…), to explain the difference. */
+  readonly tables?: { readonly baseline: Readonly<Record<string, Readonly<Record<string, number>>>>; readonly longer: Readonly<Record<string, Readonly<Record<string, number>>>> };
   readonly rows: readonly CostRow[];
 }
 

@@ -73,10 +73,23 @@ export async function runCostSection(plans: readonly CostPlan[], context: BenchC
       baseline: { readings: shorter.producer.readings, seconds: shorter.producer.seconds },
       drained: shorter.drained && longer.drained,
       windowEnds: { baseline: shorter.windowEnds, longer: longer.windowEnds },
+      tables: { baseline: tableUnits(shorter.snapshot), longer: tableUnits(longer.snapshot) },
       rows: [...costRows(between, steady), ...wholeRunTotals],
     });
   }
   return { kind: 'measured', runs };
+}
+
+/** Each DynamoDB table's units in one run, summed over services: kept in docs/benchmarks.json to explain a difference. */
+function tableUnits(snapshot: MeterSnapshot): Record<string, Record<string, number>> {
+  const tables: Record<string, Record<string, number>> = {};
+  for (const usage of Object.values(snapshot.services)) {
+    for (const [table, units] of Object.entries(usage.dynamodb ?? {})) {
+      const sum = (tables[table] ??= {});
+      for (const [name, value] of Object.entries(units)) if (typeof value === 'number') sum[name] = (sum[name] ?? 0) + value;
+    }
+  }
+  return tables;
 }
 
 /** One run on a fresh stack, batched as deployed, and the meter's final totals (written as the stack stops). */
