@@ -1,4 +1,4 @@
-import { STREAM_MAPPINGS } from '@wildrydes/domain';
+import { DEFAULT_HEALTH_POLICY, STREAM_MAPPINGS } from '@wildrydes/domain';
 import { meterTotalsBetween, type MeterTotals } from '@wildrydes/local-aws';
 import type { CostRun } from './benchmark-report';
 import { asMeterSnapshot, costRows, type MeterSnapshot } from './cost-section';
@@ -24,6 +24,14 @@ interface MeteredLoad {
   /** Ends of the aggregation's tumbling windows while the run's records arrived. */
   readonly windowEnds: number;
 }
+
+/**
+ * When a fleet stops, every unicorn goes silent: once the silence threshold has passed and the scan (once a minute)
+ * has run, health raises one `UnicornSilent` each — true alerts, EventBridge events and archived alert objects. A run
+ * whose services drained slowly would have them in its meter and one that drained fast would not, and the difference
+ * would bill a fleet's stop to its steady state. So every run waits until they are raised before stopping.
+ */
+const FLEET_STOP_ALERTS_MS = DEFAULT_HEALTH_POLICY.silenceAfterMs + 60_000 + 30_000;
 
 const TUMBLING_WINDOW_MS = (STREAM_MAPPINGS.aggregation.tumblingWindowSeconds ?? 60) * 1000;
 
@@ -104,6 +112,11 @@ async function meteredLoad(plan: LoadPlan, context: BenchContext): Promise<{ rea
     const startedAt = Date.now();
     const load = await driveLoad(stack, plan, context);
     if (!load.drained) context.log(`  the services did not catch up within ${plan.drainTimeoutMs / 1000} s: the meter misses their last work`);
+    const untilStopAlerts = FLEET_STOP_ALERTS_MS - load.drainSeconds * 1000;
+    if (untilStopAlerts > 0) {
+      context.log(`  waiting ${Math.ceil(untilStopAlerts / 1000)} s for the fleet's silence alerts, as every run does…`);
+      await pause(untilStopAlerts, context.signal);
+    }
     return { statusFile: stack.statusFile, load, windowEnds: windowEndsBetween(startedAt, Date.now()) };
   // Batched as deployed (20 s windows, not the 1 s `npm start` uses to feel live): invocations and S3 objects as on AWS.
   }, { deployedWindows: true });
