@@ -45,9 +45,10 @@ export const windowEndsBetween = (fromMs: number, toMs: number): number =>
 /**
  * Prices each plan's steady state: the meter's units of the longer run less those of the shorter one, over the
  * readings the longer run sent in addition. What a run pays once — each new unicorn's first health state and
- * lookups, the partial minutes at both ends, the drain — is in both runs and cancels out; what remains is what the
- * fleet costs for each further `durationMs` of flying. The longer run's own total is kept beside it (start-up
- * included), so the difference can be seen.
+ * lookups, the partial minutes at both ends, the stopped fleet's silence alerts — is in both runs and cancels out;
+ * what remains is what the fleet costs for each further `durationMs` of flying. Not cancelled: a tumbling-window end
+ * in one run only (counted, `windowEnds`), and one-offs a saturated stack had not finished when a run stopped. The
+ * longer run's own total is kept beside it (start-up included), so the difference can be seen.
  */
 export async function runCostSection(plans: readonly CostPlan[], context: BenchContext): Promise<CostOutcome> {
   const runs: CostRun[] = [];
