@@ -49,6 +49,9 @@ export interface DynamoDbSummaryStoreOptions {
  * Cost per call: 0.5 RRU per window touched + 1 WRU per window changed or marked (+1 RRU and 1 WRU per lost race;
  * a failed conditional write is billed). No transactions, so it runs on dynalite as on AWS.
  */
+/** What a merge leaves on a window: marked emitted, pending (mark removed), or the mark as it was. */
+type WindowMark = 'emitted' | 'pending' | 'keep';
+
 export class DynamoDbSummaryStore implements SummaryStore {
   readonly tableName: string;
   private readonly backoff: BackoffPolicy;
@@ -68,7 +71,7 @@ export class DynamoDbSummaryStore implements SummaryStore {
   }
 
   async merge(partials: readonly MinutePartial[], options: MergeOptions = {}): Promise<MergedWindow[]> {
-    const markEmitted = options.markEmitted === true;
+    const mark: WindowMark = options.markEmitted === true ? 'emitted' : options.reopen === true ? 'pending' : 'keep';
     const windows = [...mergeAll(partials).values()];
     if (windows.length === 0) return [];
     const items = await batchGetItems(
@@ -87,7 +90,7 @@ export class DynamoDbSummaryStore implements SummaryStore {
     }
     const results: MergedWindow[] = new Array<MergedWindow>(windows.length);
     await forEachConcurrently(windows, this.concurrency, async (incoming, index) => {
-      results[index] = await this.mergeWindow(incoming, stored.get(`${incoming.name}\u0000${summaryStatusTime(incoming.windowStart)}`), markEmitted);
+      results[index] = await this.mergeWindow(incoming, stored.get(`${incoming.name}\u0000${summaryStatusTime(incoming.windowStart)}`), mark);
     });
     return results;
   }
@@ -163,6 +166,18 @@ export class DynamoDbSummaryStore implements SummaryStore {
     });
   }
 
+  /** Removes `EmittedVersion`, only if the item is still at `version`: the window is pending again. */
+  private reopenCommand(partial: MinutePartial, version: number) {
+    return {
+      TableName: this.tableName,
+      Key: this.keyOf(partial.name, partial.windowStart),
+      UpdateExpression: 'REMOVE #e',
+      ConditionExpression: '#v = :v',
+      ExpressionAttributeNames: { '#e': 'EmittedVersion', '#v': 'Version' },
+      ExpressionAttributeValues: { ':v': version },
+    };
+  }
+
   /** Sets `EmittedVersion` to `version`, only if the item is still at that version (a newer one must stay pending). */
   private markCommand(partial: MinutePartial, version: number) {
     return {
@@ -176,7 +191,8 @@ export class DynamoDbSummaryStore implements SummaryStore {
   }
 
   /** Live readings replace an imported summary of the same minute (see isImportedSummary). */
-  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | 'imported' | undefined, markEmitted: boolean): Promise<MergedWindow> {
+  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | 'imported' | undefined, mark: WindowMark): Promise<MergedWindow> {
+    const markEmitted = mark === 'emitted';
     let current = initial === 'imported' ? undefined : initial;
     let replacesImported = initial === 'imported';
     for (let conflicts = 0; ; conflicts++) {
@@ -184,9 +200,9 @@ export class DynamoDbSummaryStore implements SummaryStore {
       if (merged.offsets.length === 0) return { partial: merged, changed: false, version: 0 };
       try {
         if (current !== undefined && samePartial(merged, current.partial)) {
-          // Nothing new. Marked already, or not asked to mark: no write at all (a replay).
-          if (!markEmitted || current.emitted) return { partial: current.partial, changed: false, version: current.version };
-          await this.client.send(new UpdateCommand(this.markCommand(current.partial, current.version)));
+          // Nothing new. Already as asked (or asked nothing): no write at all (a replay).
+          if (mark === 'keep' || markEmitted === current.emitted) return { partial: current.partial, changed: false, version: current.version };
+          await this.client.send(new UpdateCommand(markEmitted ? this.markCommand(current.partial, current.version) : this.reopenCommand(current.partial, current.version)));
           return { partial: current.partial, changed: false, version: current.version };
         }
         const version = (current?.version ?? 0) + 1;

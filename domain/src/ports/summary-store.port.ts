@@ -27,6 +27,12 @@ export interface MergeOptions {
    * pending (its new version not emitted).
    */
   readonly markEmitted?: boolean;
+  /**
+   * The caller holds these windows open (it flushes its state): an unchanged window marked emitted becomes pending
+   * again (the mark removed, a conditional update, rare). Its mark may come from an attempt whose publishing failed,
+   * retried with other bounds (bisection): left marked, the window would never be published. Not with `markEmitted`.
+   */
+  readonly reopen?: boolean;
 }
 
 /** A stored minute whose current version has not been emitted to the summary stream yet. */

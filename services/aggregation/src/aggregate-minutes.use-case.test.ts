@@ -386,7 +386,15 @@ describe('any split into invocations and windows, with duplicates, late readings
         if (newest.get(s.Name) === s.StatusTime) expect(lastPublished.has(`${s.Name}@${s.StatusTime}`)).toBe(false);
         else expect(lastPublished.get(`${s.Name}@${s.StatusTime}`)).toEqual(s);
       }
-    }), { numRuns: 60 });
+    }), {
+      numRuns: 60,
+      // Found by CI: a close marked emitted, its publishing failed, the bisected retry held the minute open and
+      // flushed it under a small state budget; left marked, it was never published.
+      examples: [[{
+        seed: 0, unicorns: 2, seconds: 121, duplicateEvery: 2, lateEvery: 36, lateBySeconds: 66, cuts: [74, 10, 29],
+        windowEnds: [false], deliveries: ['failed-then-bisected', 'once', 'once'], maxStateBytes: 867,
+      }]],
+    });
   });
 });
 

@@ -80,7 +80,8 @@ export class AggregateMinutes {
     let stateBytes = encodedStateBytes(encodeAggregationState(next));
     let flushed: MergedWindow[] = [];
     if (invocation.final || stateBytes > this.maxStateBytes) {
-      flushed = next.open.size === 0 ? [] : await this.store.merge(openMinutes(next));
+      // Reopened: a minute this state holds open is pending, even if a failed attempt over other bounds marked it.
+      flushed = next.open.size === 0 ? [] : await this.store.merge(openMinutes(next), { reopen: true });
       next = EMPTY_AGGREGATION_STATE;
       stateBytes = encodedStateBytes(encodeAggregationState(next));
     }

@@ -348,6 +348,25 @@ export function summaryStoreContract(factory: SummaryStoreFactory, options: Summ
       expect((await store.findPending([span('Trigger')])).map((p) => [p.version, p.partial.offsets.length])).toEqual([[2, 20]]);
     });
 
+    it('reopens an unchanged emitted window, keeping its version, and writes nothing for one already pending', async () => {
+      // Prepare: a close marked emitted whose publishing then failed; the retry holds the minute open and flushes it.
+      const { store, get, writes } = await subject();
+      const readings = secondly('Bucephalus', MINUTE_0, 30);
+      const [closed] = await store.merge(partialsOf(readings), { markEmitted: true });
+
+      // Act
+      const reopened = await store.merge(partialsOf(readings), { reopen: true });
+      const writesBefore = writes();
+      const again = await store.merge(partialsOf(readings), { reopen: true });
+
+      // Assess
+      expect(reopened).toEqual([{ ...closed, changed: false }]);
+      expect(await get('Bucephalus', MINUTE_0)).toMatchObject({ version: 1, emitted: false });
+      expect((await store.findPending([span('Bucephalus')])).map((p) => [p.version, p.partial.offsets.length])).toEqual([[1, 30]]);
+      expect(again).toEqual(reopened);
+      expect(writes()).toBe(writesBefore);
+    });
+
     it('stores the union, emitted at the version it returns, when another writer lands between its read and its write', async () => {
       // Prepare
       const { store, otherWriter, get, interleaveBeforeNextWrite } = await subject();

@@ -41,7 +41,8 @@ export class InMemorySummaryStore implements SummaryStore, MinuteSummaryReader {
     // Read the whole batch before writing anything, as the adapter's BatchGetItem does.
     const read = windows.map((w) => this.read(windowKey(w.name, w.windowStart)));
     const results: MergedWindow[] = [];
-    for (const [index, incoming] of windows.entries()) results.push(await this.mergeWindow(incoming, read[index], options.markEmitted === true));
+    const mark = options.markEmitted === true ? 'emitted' : options.reopen === true ? 'pending' : 'keep';
+    for (const [index, incoming] of windows.entries()) results.push(await this.mergeWindow(incoming, read[index], mark));
     return results;
   }
 
@@ -106,14 +107,15 @@ export class InMemorySummaryStore implements SummaryStore, MinuteSummaryReader {
     return stored;
   }
 
-  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | undefined, markEmitted: boolean): Promise<MergedWindow> {
+  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | undefined, mark: 'emitted' | 'pending' | 'keep'): Promise<MergedWindow> {
+    const markEmitted = mark === 'emitted';
     const key = windowKey(incoming.name, incoming.windowStart);
     let current = initial;
     for (;;) {
       const merged = current === undefined ? incoming : mergePartials(current.partial, incoming);
       if (merged.offsets.length === 0) return { partial: merged, changed: false, version: 0 };
       const unchanged = current !== undefined && samePartial(merged, current.partial);
-      if (current !== undefined && unchanged && (!markEmitted || current.emitted)) {
+      if (current !== undefined && unchanged && (mark === 'keep' || markEmitted === current.emitted)) {
         return { partial: current.partial, changed: false, version: current.version };
       }
       const action = this.interleaved;
@@ -128,7 +130,8 @@ export class InMemorySummaryStore implements SummaryStore, MinuteSummaryReader {
       }
       this.writeCount++;
       if (current !== undefined && unchanged) {
-        this.emitted.set(key, current.version);
+        if (markEmitted) this.emitted.set(key, current.version);
+        else this.emitted.delete(key);
         return { partial: current.partial, changed: false, version: current.version };
       }
       // Copies, so a caller that later mutates its arrays cannot change what is "stored".
