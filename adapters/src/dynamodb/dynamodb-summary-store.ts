@@ -166,24 +166,15 @@ export class DynamoDbSummaryStore implements SummaryStore {
     });
   }
 
-  /** Removes `EmittedVersion`, only if the item is still at `version`: the window is pending again. */
-  private reopenCommand(partial: MinutePartial, version: number) {
+  /**
+   * Sets `EmittedVersion` to `version` (or, to reopen, removes it), only if the item is still at that version: a
+   * newer one must stay as it is.
+   */
+  private markCommand(partial: MinutePartial, version: number, emitted = true) {
     return {
       TableName: this.tableName,
       Key: this.keyOf(partial.name, partial.windowStart),
-      UpdateExpression: 'REMOVE #e',
-      ConditionExpression: '#v = :v',
-      ExpressionAttributeNames: { '#e': 'EmittedVersion', '#v': 'Version' },
-      ExpressionAttributeValues: { ':v': version },
-    };
-  }
-
-  /** Sets `EmittedVersion` to `version`, only if the item is still at that version (a newer one must stay pending). */
-  private markCommand(partial: MinutePartial, version: number) {
-    return {
-      TableName: this.tableName,
-      Key: this.keyOf(partial.name, partial.windowStart),
-      UpdateExpression: 'SET #e = :v',
+      UpdateExpression: emitted ? 'SET #e = :v' : 'REMOVE #e',
       ConditionExpression: '#v = :v',
       ExpressionAttributeNames: { '#e': 'EmittedVersion', '#v': 'Version' },
       ExpressionAttributeValues: { ':v': version },
@@ -202,7 +193,7 @@ export class DynamoDbSummaryStore implements SummaryStore {
         if (current !== undefined && samePartial(merged, current.partial)) {
           // Nothing new. Already as asked (or asked nothing): no write at all (a replay).
           if (mark === 'keep' || markEmitted === current.emitted) return { partial: current.partial, changed: false, version: current.version };
-          await this.client.send(new UpdateCommand(markEmitted ? this.markCommand(current.partial, current.version) : this.reopenCommand(current.partial, current.version)));
+          await this.client.send(new UpdateCommand(this.markCommand(current.partial, current.version, markEmitted)));
           return { partial: current.partial, changed: false, version: current.version };
         }
         const version = (current?.version ?? 0) + 1;
