@@ -27,6 +27,7 @@ export type * from './ports/alert-publisher.port';
 export type * from './ports/health-store.port';
 export type * from './ports/shard-activity.port';
 export type * from './ports/summary-store.port';
+export * from './window/window-mark';
 export type * from './ports/summary-publisher.port';
 export type * from './ports/archive-store.port';
 export type * from './ports/quarantine.port';

@@ -8,7 +8,7 @@ import { batchGetItems } from './batch-get-items';
 import { versionedPut } from './versioned-put';
 import { forEachConcurrently } from './bounded-concurrency';
 import { DynamoDbMergeConflictError, isConditionalCheckFailed } from './dynamodb.errors';
-import { samePartial, type StoredSummary } from '@wildrydes/domain';
+import { samePartial, windowMarkOf, type StoredSummary, type WindowMark } from '@wildrydes/domain';
 import { fromSummaryItem, isImportedSummary, summaryStatusTime, toSummaryItem } from './summary-item.mapper';
 
 export interface DynamoDbSummaryStoreOptions {
@@ -49,9 +49,6 @@ export interface DynamoDbSummaryStoreOptions {
  * Cost per call: 0.5 RRU per window touched + 1 WRU per window changed or marked (+1 RRU and 1 WRU per lost race;
  * a failed conditional write is billed). No transactions, so it runs on dynalite as on AWS.
  */
-/** What a merge leaves on a window: marked emitted, pending (mark removed), or the mark as it was. */
-type WindowMark = 'emitted' | 'pending' | 'keep';
-
 export class DynamoDbSummaryStore implements SummaryStore {
   readonly tableName: string;
   private readonly backoff: BackoffPolicy;
@@ -71,7 +68,7 @@ export class DynamoDbSummaryStore implements SummaryStore {
   }
 
   async merge(partials: readonly MinutePartial[], options: MergeOptions = {}): Promise<MergedWindow[]> {
-    const mark: WindowMark = options.markEmitted === true ? 'emitted' : options.reopen === true ? 'pending' : 'keep';
+    const mark = windowMarkOf(options);
     const windows = [...mergeAll(partials).values()];
     if (windows.length === 0) return [];
     const items = await batchGetItems(

@@ -35,6 +35,9 @@ export interface MergeOptions {
   readonly reopen?: boolean;
 }
 
+/** What a merge leaves on a window: marked emitted, pending (the mark removed), or the mark as it was. */
+export type WindowMark = 'emitted' | 'pending' | 'keep';
+
 /** A stored minute whose current version has not been emitted to the summary stream yet. */
 export interface PendingWindow {
   readonly partial: MinutePartial;

@@ -1,7 +1,7 @@
 import { DEFAULT_HEALTH_POLICY, STREAM_MAPPINGS } from '@wildrydes/domain';
 import { meterTotalsBetween, type MeterTotals } from '@wildrydes/local-aws';
 import type { CostRun } from './benchmark-report';
-import { asMeterSnapshot, costRows, type MeterSnapshot } from './cost-section';
+import { asMeterSnapshot, costRows, tableUnits, type MeterSnapshot } from './cost-section';
 import { readStatusFile } from './local-stack-process';
 import { driveLoad, modeName, pause, shardsFor, withStack, type BenchContext, type LoadPlan } from './load-run';
 import type { ProducerTotals } from './producer-totals';
@@ -87,18 +87,6 @@ export async function runCostSection(plans: readonly CostPlan[], context: BenchC
     });
   }
   return { kind: 'measured', runs };
-}
-
-/** Each DynamoDB table's units in one run, summed over services: kept in docs/benchmarks.json to explain a difference. */
-function tableUnits(snapshot: MeterSnapshot): Record<string, Record<string, number>> {
-  const tables: Record<string, Record<string, number>> = {};
-  for (const usage of Object.values(snapshot.services)) {
-    for (const [table, units] of Object.entries(usage.dynamodb ?? {})) {
-      const sum = (tables[table] ??= {});
-      for (const [name, value] of Object.entries(units)) if (typeof value === 'number') sum[name] = (sum[name] ?? 0) + value;
-    }
-  }
-  return tables;
 }
 
 /** One run on a fresh stack, batched as deployed, and the meter's final totals (written as the stack stops). */

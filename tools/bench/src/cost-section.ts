@@ -100,6 +100,18 @@ export function asMeterSnapshot(value: unknown): MeterSnapshot | undefined {
   return value as MeterSnapshot;
 }
 
+/** Each DynamoDB table's counters (WRU, RRU, items written, failed conditions…), summed over the services. */
+export function tableUnits(snapshot: MeterSnapshot): Record<string, Record<string, number>> {
+  const tables: Record<string, Record<string, number>> = {};
+  for (const usage of Object.values(snapshot.services)) {
+    for (const [table, units] of Object.entries(usage.dynamodb ?? {})) {
+      const sum = (tables[table] ??= {});
+      for (const [name, value] of Object.entries(units)) if (typeof value === 'number') sum[name] = (sum[name] ?? 0) + value;
+    }
+  }
+  return tables;
+}
+
 /**
  * Rows for one run: DynamoDB WRU and RRU per 1,000 readings per table (summed over services) and in total, then
  * each cost model's dollars per million readings per AWS service and in total, then (when the run names its fleet)
@@ -109,19 +121,11 @@ export function costRows(meterSnapshot: MeterSnapshot, run: MeteredRun, models: 
   const { readings } = run;
   if (!(readings > 0)) throw new RangeError(`readings must be positive, got ${readings}`);
   const perThousand = (units: number): number => (units * 1000) / readings;
-  const byTable = new Map<string, { wru: number; rru: number }>();
-  for (const usage of Object.values(meterSnapshot.services)) {
-    for (const [table, units] of Object.entries(usage.dynamodb ?? {})) {
-      const sum = byTable.get(table) ?? { wru: 0, rru: 0 };
-      sum.wru += units.writeRequestUnits;
-      sum.rru += units.readRequestUnits;
-      byTable.set(table, sum);
-    }
-  }
   const rows: CostRow[] = [];
   let wru = 0;
   let rru = 0;
-  for (const [table, sum] of [...byTable].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [table, units] of Object.entries(tableUnits(meterSnapshot)).sort(([a], [b]) => a.localeCompare(b))) {
+    const sum = { wru: units['writeRequestUnits'] ?? 0, rru: units['readRequestUnits'] ?? 0 };
     rows.push({ metric: `DynamoDB ${table} WRU`, value: perThousand(sum.wru), unit: 'per 1,000 readings' });
     rows.push({ metric: `DynamoDB ${table} RRU`, value: perThousand(sum.rru), unit: 'per 1,000 readings' });
     wru += sum.wru;

@@ -2,7 +2,7 @@ import {
   mergeAll, mergePartials, toMinuteSummary, windowKey, type MergedWindow, type MergeOptions, type MinutePartial, type PendingQuery,
   type MinuteSummary, type MinuteSummaryReader, type PendingWindow, type SummaryStore,
 } from '@wildrydes/domain';
-import { samePartial, type StoredSummary } from '@wildrydes/domain';
+import { samePartial, windowMarkOf, type StoredSummary, type WindowMark } from '@wildrydes/domain';
 
 type Interleaved = () => Promise<unknown> | unknown;
 
@@ -41,7 +41,7 @@ export class InMemorySummaryStore implements SummaryStore, MinuteSummaryReader {
     // Read the whole batch before writing anything, as the adapter's BatchGetItem does.
     const read = windows.map((w) => this.read(windowKey(w.name, w.windowStart)));
     const results: MergedWindow[] = [];
-    const mark = options.markEmitted === true ? 'emitted' : options.reopen === true ? 'pending' : 'keep';
+    const mark = windowMarkOf(options);
     for (const [index, incoming] of windows.entries()) results.push(await this.mergeWindow(incoming, read[index], mark));
     return results;
   }
@@ -107,7 +107,7 @@ export class InMemorySummaryStore implements SummaryStore, MinuteSummaryReader {
     return stored;
   }
 
-  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | undefined, mark: 'emitted' | 'pending' | 'keep'): Promise<MergedWindow> {
+  private async mergeWindow(incoming: MinutePartial, initial: StoredSummary | undefined, mark: WindowMark): Promise<MergedWindow> {
     const markEmitted = mark === 'emitted';
     const key = windowKey(incoming.name, incoming.windowStart);
     let current = initial;
