@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type kinesaliteFactory from 'kinesalite';
 import { installFastSequences, type KinesaliteSequenceFunctions } from './kinesalite-fast-sequences';
+import { readCachedActions, type KinesaliteActions, type KinesaliteDbFunctions } from './kinesalite-read-cache';
 
 const require = createRequire(import.meta.url);
 
@@ -22,7 +23,8 @@ interface KinesaliteDb {
  * answer and the SDK call hangs. Kinesis answers with an iterator at the shard's tip, which is what the silence
  * scan's "did anything arrive since?" needs (and `consumer --from <time>` on a quiet stream). The action is
  * replaced in the module cache before kinesalite loads its actions, so this must load kinesalite itself. It also
- * swaps kinesalite's bignumber.js sequence arithmetic for BigInt (`kinesalite-fast-sequences.ts`).
+ * swaps kinesalite's bignumber.js sequence arithmetic for BigInt (`kinesalite-fast-sequences.ts`) and serves
+ * GetRecords of recent records from memory (`kinesalite-read-cache.ts`).
  */
 export function loadKinesalite(): typeof kinesaliteFactory {
   const actionPath = require.resolve('kinesalite/actions/getShardIterator');
@@ -58,9 +60,19 @@ export function loadKinesalite(): typeof kinesaliteFactory {
       original(store, { ...rest, ShardIteratorType: 'LATEST' }, cb);
     });
   };
-  const cached = require.cache[actionPath];
-  if (cached === undefined) throw new Error(`kinesalite's GetShardIterator (${actionPath}) is not in the module cache`);
-  cached.exports = fixed;
+  replaceAction('getShardIterator', fixed);
   installFastSequences(require('kinesalite/db') as KinesaliteSequenceFunctions);
+  const actionNames = ['getRecords', 'putRecord', 'putRecords', 'createStream', 'deleteStream'] as const;
+  const originals = Object.fromEntries(actionNames.map((name) => [name, require(`kinesalite/actions/${name}`)])) as unknown as KinesaliteActions;
+  const cachedActions = readCachedActions(originals, require('kinesalite/db') as KinesaliteDbFunctions);
+  for (const name of actionNames) replaceAction(name, cachedActions[name]);
   return require('kinesalite') as typeof kinesaliteFactory;
+}
+
+function replaceAction(name: string, action: unknown): void {
+  const actionPath = require.resolve(`kinesalite/actions/${name}`);
+  require(actionPath);
+  const cached = require.cache[actionPath];
+  if (cached === undefined) throw new Error(`kinesalite's ${name} action (${actionPath}) is not in the module cache`);
+  cached.exports = action;
 }
