@@ -147,6 +147,33 @@ describe('SharedShardReader against kinesalite', () => {
     expect([...slow.batches.values()].flat(2)).toEqual(expected);
   });
 
+  it('never holds a mapping at the tip back for a slower one: the slower one reads by itself, exactly', async () => {
+    const streamName = await newStream(1);
+    const puts = await putRecords(local.kinesis, streamName, entries(120));
+    // The slow mapping would hold the buffer for a minute: the fast one must not wait for that.
+    const reader = new SharedShardReader({ kinesis: local.kinesis, streamName, bufferRecords: 20, pollIntervalMs: 20, holdMs: 60_000 });
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const fast = recorder();
+    const slow = recorder();
+    const fastMapping = startMapping({ streamName, functionName: 'fast', batchSize: 10, handler: fast.handler, shardReader: reader });
+    const slowMapping = startMapping({
+      streamName, functionName: 'slow', batchSize: 10, shardReader: reader,
+      handler: async (event) => {
+        await gate;
+        await slow.handler(event);
+      },
+    });
+    await fastMapping.drain({ timeoutMs: 5_000 });
+    expect(slow.batches.size).toBe(0);
+    release();
+    await slowMapping.drain(DRAIN);
+
+    const expected = puts.map((put) => put.sequenceNumber);
+    expect([...fast.batches.values()].flat(2)).toEqual(expected);
+    expect([...slow.batches.values()].flat(2)).toEqual(expected);
+  });
+
   it('serves a mapping that starts later at the buffer, and hands over new records to all', async () => {
     const streamName = await newStream(1);
     const first = await putRecords(local.kinesis, streamName, entries(30));

@@ -14,8 +14,9 @@ export interface SharedShardReaderOptions {
   /** Wait between GetRecords calls on a shard at its tip; default 1 s, as Lambda polls. */
   pollIntervalMs?: number;
   /**
-   * How long a mapping that stopped asking still holds back the records it has not read. While it holds them, the
-   * reader reads no further than the buffer allows; after it, the mapping may fall out of the buffer and read alone.
+   * How long a mapping that stopped asking still holds back the records it has not read. While it holds them and no
+   * other mapping waits for new records, the reader reads no further than the buffer allows; after it, or as soon as
+   * another mapping waits at the buffer's end, the mapping may fall out of the buffer and read alone.
    */
   holdMs?: number;
   /** Cap of the backoff after API errors. */
@@ -214,6 +215,7 @@ class ShardBuffer {
       signal.addEventListener('abort', done);
       // Served by the loop's next read: at the tip, that is the next poll, whoever else is waiting for it.
       this.waiting.push(done);
+      this.wakeForRoom?.();
     });
   }
 
@@ -233,14 +235,17 @@ class ShardBuffer {
     let failures = 0;
     while (!this.abort.signal.aborted && !this.ended && this.activeHolders().length > 0) {
       const room = capacity - (this.records.length - this.unneeded());
-      if (room <= 0) {
-        // Full of records some mapping has yet to read: wait for it to read, or for its hold to lapse.
+      if (room <= 0 && this.waiting.length === 0) {
+        // Full of records some mapping has yet to read: wait for it to read, for its hold to lapse, or for another
+        // mapping to need new records.
         await this.sleep(pollIntervalMs, true);
         continue;
       }
+      // A mapping waiting at the buffer's end is never held back by a slower one (Lambda's pollers are independent):
+      // the reader reads on, and the slower mapping falls out of the buffer and reads by itself.
       const waiters = this.waiting.splice(0);
       try {
-        const fetched = await this.fetch(Math.min(10_000, room));
+        const fetched = await this.fetch(Math.min(10_000, room > 0 ? room : capacity));
         failures = 0;
         for (const resolve of waiters) resolve();
         if (fetched === 0 && this.millisBehindLatest === 0) await this.sleep(pollIntervalMs);
