@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clientConfig, environmentEndpoint, targetsLocalServer } from './aws-connection';
+import type { HttpRequest } from '@smithy/types';
+import { clientConfig, environmentEndpoint, localSigner, targetsLocalServer } from './aws-connection';
 
 describe('standard endpoint variables', () => {
   afterEach(() => {
@@ -31,5 +32,28 @@ describe('standard endpoint variables', () => {
     vi.stubEnv('AWS_ENDPOINT_URL_S3', 'http://127.0.0.1:4570');
 
     expect(clientConfig({ region: 'eu-west-1' }, 's3')).toEqual({ region: 'eu-west-1' });
+  });
+});
+
+describe('signing against the local servers', () => {
+  it('gives DynamoDB and Kinesis clients of a local connection the local signer, and no other client', () => {
+    const local = { region: 'eu-west-1', endpoints: { dynamodb: 'http://127.0.0.1:4569', kinesis: 'http://127.0.0.1:4567', s3: 'http://127.0.0.1:4570' } };
+
+    expect(clientConfig(local, 'dynamodb').signer).toBeDefined();
+    expect(clientConfig(local, 'kinesis').signer).toBeDefined();
+    expect(clientConfig(local, 's3').signer).toBeUndefined();
+    expect(clientConfig({ region: 'eu-west-1' }, 'dynamodb').signer).toBeUndefined();
+  });
+
+  it('writes the SigV4 headers the stand-ins check, well formed, without computing a signature', async () => {
+    const request: HttpRequest = { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4569, path: '/', query: {}, headers: { host: '127.0.0.1:4569' }, body: '{}' };
+
+    const signed = await localSigner('dynamodb', 'eu-west-1').sign(request);
+
+    expect(signed.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+    expect(signed.headers['authorization']).toBe(
+      `AWS4-HMAC-SHA256 Credential=local/${signed.headers['x-amz-date']!.slice(0, 8)}/eu-west-1/dynamodb/aws4_request, `
+      + `SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+    );
   });
 });

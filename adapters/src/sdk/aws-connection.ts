@@ -1,4 +1,4 @@
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, HttpRequest, RequestSigner } from '@smithy/types';
 
 export type AwsServiceName = 'kinesis' | 'dynamodb' | 's3' | 'eventbridge' | 'sqs' | 'athena';
 
@@ -28,13 +28,39 @@ const LOCAL_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'local', secretA
  */
 const UNREACHABLE_LOCAL_ENDPOINT = 'http://127.0.0.1:1';
 
-/** Region, endpoint and credentials for one service's client. */
+/** The services whose clients skip computing SigV4 signatures against the local servers (see `localSigner`). */
+const UNSIGNED_LOCALLY: ReadonlySet<AwsServiceName> = new Set(['dynamodb', 'kinesis']);
+
+/**
+ * A signer for the local stand-ins (dynalite, kinesalite): they check that a request carries SigV4's headers and
+ * never verify the signature, so these are written well formed with a signature of zeros. Computing SigV4 hashes
+ * the whole body and chains four HMACs: about 0.3 of the 1 ms of CPU a conditional PutItem to dynalite costs the
+ * caller through the SDK (measured), and the local stack makes tens of thousands of them a minute at 5,000 unicorns.
+ */
+export function localSigner(service: AwsServiceName, region: string): RequestSigner {
+  return {
+    sign: async (request: HttpRequest): Promise<HttpRequest> => {
+      const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+      request.headers['x-amz-date'] = amzDate;
+      request.headers['authorization'] = `AWS4-HMAC-SHA256 Credential=${LOCAL_CREDENTIALS.accessKeyId}/${amzDate.slice(0, 8)}/${region}/${service}/aws4_request, `
+        + `SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
+      return request;
+    },
+  };
+}
+
+/** Region, endpoint and credentials for one service's client (and, for some local servers, the signer). */
 export function clientConfig(connection: AwsConnection | undefined, service: AwsServiceName): {
-  region?: string; endpoint?: string; credentials?: AwsCredentialIdentity;
+  region?: string; endpoint?: string; credentials?: AwsCredentialIdentity; signer?: RequestSigner;
 } {
   const region = connection?.region === undefined ? {} : { region: connection.region };
   if (connection?.endpoints === undefined) return region;
-  return { ...region, endpoint: connection.endpoints[service] ?? UNREACHABLE_LOCAL_ENDPOINT, credentials: LOCAL_CREDENTIALS };
+  return {
+    ...region,
+    endpoint: connection.endpoints[service] ?? UNREACHABLE_LOCAL_ENDPOINT,
+    credentials: LOCAL_CREDENTIALS,
+    ...(UNSIGNED_LOCALLY.has(service) ? { signer: localSigner(service, connection.region ?? 'us-east-1') } : {}),
+  };
 }
 
 /** The service ids the SDKs use in `AWS_ENDPOINT_URL_<SERVICE>`. */
