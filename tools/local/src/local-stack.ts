@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import {
   BillingMeter, FileCheckpointStore, SharedShardReader, InMemoryCheckpointStore, KinesisEventSourceMapping, provisionResources, rawGetRecords, startLocalEventBridge, startLocalRuntime,
   type GetRecordsCall,
@@ -22,6 +23,7 @@ import { importServiceAfresh, watchServiceSources, type LiveReloadOptions } from
 import { deliverUploadNotifications, startIngestionHttpServer } from './local-ingestion';
 import { buildServiceHandlers, SERVICE_NAMES, SwappableHandlers, type ServiceHandlers, type ServiceModules, type ServiceName } from './service-handlers';
 import { StreamServiceStatsRecorder, type StreamServiceStats } from './stream-service-stats';
+import { AlertsFirst, type AlertsFirstOptions } from './alerts-first';
 
 
 export interface LocalStackOptions {
@@ -55,6 +57,11 @@ export interface LocalStackOptions {
   readonly dashboard?: { readonly port: number; readonly tileUrl?: string };
   /** The mappings' replay mode (the replay suite): redeliveries, random bisects, crashed invocations. Off by default. */
   readonly replayChaos?: ReplayChaos;
+  /**
+   * While health is behind the stream, aggregation and archival invocations wait a little before they start, so the
+   * machine's CPU goes to alerts first (`alerts-first.ts`). Default on; `false` turns it off.
+   */
+  readonly alertsFirst?: false | AlertsFirstOptions;
   /**
    * Where the services' and mappings' clients connect instead of the stand-ins, per service (the faults suite puts
    * a fault-injecting proxy here). Provisioning and `clients` still talk to the stand-ins directly.
@@ -173,8 +180,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const shardReader = new SharedShardReader({ kinesis: pollerKinesis, getRecords, streamName: RESOURCE_NAMES.telemetryStream, pollIntervalMs: options.pollIntervalMs ?? 1000 });
 
     const stats = new StreamServiceStatsRecorder();
+    // Health's alerts first when the machine is short of CPU: aggregation and archival wait while health is behind.
+    const alertsFirst = options.alertsFirst === false ? undefined : new AlertsFirst(options.alertsFirst);
     const checkpoints = (name: string): CheckpointStore =>
       options.dataDir === undefined ? new InMemoryCheckpointStore() : new FileCheckpointStore(join(options.dataDir, 'checkpoints', name));
+    const prioritised = <R>(service: 'health' | 'aggregation' | 'archival', handler: (event: KinesisStreamEvent) => Promise<R>) => {
+      if (alertsFirst === undefined) return handler;
+      return service === 'health' ? alertsFirst.first(handler) : alertsFirst.yielding(handler);
+    };
     for (const [service, handler] of [
       ['health', services.handler('health', 'trackHealth')],
       ['aggregation', services.handler('aggregation', 'aggregateMinutes')],
@@ -184,7 +197,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const settings = STREAM_MAPPINGS[service];
       const mapping = new KinesisEventSourceMapping({
         kinesis: pollerKinesis, shardReader, streamName: RESOURCE_NAMES.telemetryStream, functionName,
-        handler: stats.observe(service, handler, (ms) => meter.recordInvocation(functionName, ms, LAMBDA_MEMORY_MB, service)),
+        handler: prioritised(service, stats.observe(service, handler, (ms) => meter.recordInvocation(functionName, ms, LAMBDA_MEMORY_MB, service))),
         checkpointStore: checkpoints(functionName), startingPosition: 'TRIM_HORIZON', batchSize: settings.batchSize,
         // The deployed windows (up to 20 s) would make the demo sluggish; locally at most 1 s by default.
         maximumBatchingWindowInSeconds: Math.min(settings.maxBatchingWindowSeconds, options.batchingWindowSeconds ?? 1),
