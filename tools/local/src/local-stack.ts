@@ -58,8 +58,8 @@ export interface LocalStackOptions {
   /** The mappings' replay mode (the replay suite): redeliveries, random bisects, crashed invocations. Off by default. */
   readonly replayChaos?: ReplayChaos;
   /**
-   * While health is behind the stream, aggregation and archival invocations wait a little before they start, so the
-   * machine's CPU goes to alerts first (`alerts-first.ts`). Default on; `false` turns it off.
+   * While health is busy behind a batch's records, aggregation and archival invocations of that shard wait a little
+   * before they start, so the machine's CPU goes to alerts first (`alerts-first.ts`). Default on; `false` turns it off.
    */
   readonly alertsFirst?: false | AlertsFirstOptions;
   /**
@@ -180,7 +180,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const shardReader = new SharedShardReader({ kinesis: pollerKinesis, getRecords, streamName: RESOURCE_NAMES.telemetryStream, pollIntervalMs: options.pollIntervalMs ?? 1000 });
 
     const stats = new StreamServiceStatsRecorder();
-    // Health's alerts first when the machine is short of CPU: aggregation and archival wait while health is behind.
+    // Alerts first when the machine is short of CPU: aggregation and archival batches wait while health is behind them.
     const alertsFirst = options.alertsFirst === false ? undefined : new AlertsFirst(options.alertsFirst);
     const checkpoints = (name: string): CheckpointStore =>
       options.dataDir === undefined ? new InMemoryCheckpointStore() : new FileCheckpointStore(join(options.dataDir, 'checkpoints', name));
