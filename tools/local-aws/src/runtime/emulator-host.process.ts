@@ -20,11 +20,13 @@ import { guardS3Keys } from './s3-key-guard';
 import { toAwsS3Notification } from './s3-notification';
 import { loadKinesalite } from './kinesalite-at-timestamp';
 import { installExpressionCache, type ExpressionParserModule } from './dynalite-expression-cache';
+import { installTableCache, type DynaliteDbModule } from './dynalite-table-cache';
 
 const kinesalite = loadKinesalite();
 // The same module instances dynalite's request validation calls (see dynalite-expression-cache.ts).
 const requireCjs = createRequire(import.meta.url);
 installExpressionCache(['conditionParser', 'updateParser', 'projectionParser'].map((parser) => requireCjs(`dynalite/db/${parser}`) as ExpressionParserModule));
+installTableCache(requireCjs('dynalite/db') as DynaliteDbModule);
 
 /** dynalite's graceful close may wait up to 30 s for requests; the parent escalates to SIGKILL later anyway. */
 const CLOSE_DEADLINE_MS = 3_000;
