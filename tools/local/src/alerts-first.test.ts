@@ -93,6 +93,18 @@ describe('AlertsFirst', () => {
     expect(ranAt - start).toBeLessThan(5_100);
   });
 
+  it('does not hold a batch that is itself 30 s behind', async () => {
+    const time = manualTime();
+    const gate = new AlertsFirst(time);
+    const slow = pending();
+    void gate.first(slow.handler)(batch(0, time.now - 60_000));
+
+    await gate.yielding(async () => undefined)(batch(0, time.now - 30_000));
+
+    expect(gate.waits).toBe(0);
+    slow.finish();
+  });
+
   it('passes a failing health batch on, and counts nothing handled from it', async () => {
     const time = manualTime();
     const gate = new AlertsFirst(time);
