@@ -80,6 +80,36 @@ function recorder(): { batches: Map<string, string[][]>; handler: (event: Kinesi
   };
 }
 
+/**
+ * Two mappings of batches of 10 sharing a reader with a 20-record buffer: a fast one, and a slow one whose handler
+ * waits until `release()`.
+ */
+function fastAndHeldBack(streamName: string, readerOptions: { holdMs: number }): {
+  fast: ReturnType<typeof recorder> & { mapping: KinesisEventSourceMapping };
+  slow: ReturnType<typeof recorder> & { mapping: KinesisEventSourceMapping };
+  release: () => void;
+} {
+  const reader = new SharedShardReader({ kinesis: local.kinesis, streamName, bufferRecords: 20, pollIntervalMs: 20, ...readerOptions });
+  let release = (): void => {};
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  const fast = recorder();
+  const slow = recorder();
+  return {
+    fast: { ...fast, mapping: startMapping({ streamName, functionName: 'fast', batchSize: 10, handler: fast.handler, shardReader: reader }) },
+    slow: {
+      ...slow,
+      mapping: startMapping({
+        streamName, functionName: 'slow', batchSize: 10, shardReader: reader,
+        handler: async (event) => {
+          await gate;
+          await slow.handler(event);
+        },
+      }),
+    },
+    release,
+  };
+}
+
 const entries = (count: number, prefix = 'reading'): PutEntry[] => Array.from({ length: count }, (_, i) => ({
   partitionKey: `unicorn-${i % 40}`, data: JSON.stringify({ id: `${prefix}-${i}` }),
 }));
@@ -123,24 +153,12 @@ describe('SharedShardReader against kinesalite', () => {
   it('keeps a slow mapping exact when it falls out of a small buffer and reads by itself', async () => {
     const streamName = await newStream(1);
     const puts = await putRecords(local.kinesis, streamName, entries(120));
-    const reader = new SharedShardReader({ kinesis: local.kinesis, streamName, bufferRecords: 20, pollIntervalMs: 20, holdMs: 50 });
-    let release = (): void => {};
-    const gate = new Promise<void>((resolve) => { release = resolve; });
-    const fast = recorder();
-    const slow = recorder();
-    const fastMapping = startMapping({ streamName, functionName: 'fast', batchSize: 10, handler: fast.handler, shardReader: reader });
-    const slowMapping = startMapping({
-      streamName, functionName: 'slow', batchSize: 10, shardReader: reader,
-      handler: async (event) => {
-        await gate;
-        await slow.handler(event);
-      },
-    });
-    await fastMapping.drain(DRAIN);
+    const { fast, slow, release } = fastAndHeldBack(streamName, { holdMs: 50 });
+    await fast.mapping.drain(DRAIN);
     release();
-    await slowMapping.drain(DRAIN);
+    await slow.mapping.drain(DRAIN);
     const later = await putRecords(local.kinesis, streamName, entries(15, 'later'));
-    await Promise.all([fastMapping.drain(DRAIN), slowMapping.drain(DRAIN)]);
+    await Promise.all([fast.mapping.drain(DRAIN), slow.mapping.drain(DRAIN)]);
 
     const expected = [...puts, ...later].map((put) => put.sequenceNumber);
     expect([...fast.batches.values()].flat(2)).toEqual(expected);
@@ -151,23 +169,11 @@ describe('SharedShardReader against kinesalite', () => {
     const streamName = await newStream(1);
     const puts = await putRecords(local.kinesis, streamName, entries(120));
     // The slow mapping would hold the buffer for a minute: the fast one must not wait for that.
-    const reader = new SharedShardReader({ kinesis: local.kinesis, streamName, bufferRecords: 20, pollIntervalMs: 20, holdMs: 60_000 });
-    let release = (): void => {};
-    const gate = new Promise<void>((resolve) => { release = resolve; });
-    const fast = recorder();
-    const slow = recorder();
-    const fastMapping = startMapping({ streamName, functionName: 'fast', batchSize: 10, handler: fast.handler, shardReader: reader });
-    const slowMapping = startMapping({
-      streamName, functionName: 'slow', batchSize: 10, shardReader: reader,
-      handler: async (event) => {
-        await gate;
-        await slow.handler(event);
-      },
-    });
-    await fastMapping.drain({ timeoutMs: 5_000 });
+    const { fast, slow, release } = fastAndHeldBack(streamName, { holdMs: 60_000 });
+    await fast.mapping.drain({ timeoutMs: 5_000 });
     expect(slow.batches.size).toBe(0);
     release();
-    await slowMapping.drain(DRAIN);
+    await slow.mapping.drain(DRAIN);
 
     const expected = puts.map((put) => put.sequenceNumber);
     expect([...fast.batches.values()].flat(2)).toEqual(expected);
