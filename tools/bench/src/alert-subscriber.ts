@@ -43,7 +43,10 @@ export async function subscribeToAlerts(eventBridgeUrl: string): Promise<AlertSu
           if (line === '') continue;
           try {
             const alert = parseUnicornAlert((JSON.parse(line) as { detail?: unknown }).detail);
-            alerts.push({ alertId: alert.alertId, name: alert.name, kind: alert.kind, readingTime: alert.readingTime, receivedAt });
+            alerts.push({
+              alertId: alert.alertId, name: alert.name, kind: alert.kind, readingTime: alert.readingTime, receivedAt,
+              vital: alert.vital, value: alert.value, threshold: alert.threshold,
+            });
           } catch {
             invalid++;
           }

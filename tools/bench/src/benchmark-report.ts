@@ -99,7 +99,7 @@ function capacitySection(capacity: NonNullable<BenchmarkResults['capacity']>): s
     `- **alert p50/p99**: subscriber receipt − the alert's \`readingTime\` (UTC), over the declining unicorn's VitalLow and VitalCritical; ` +
       '**p99 from send** counts from when the reading was sent instead: the simulated fleet time-stamps each unicorn\'s readings ' +
       'a fixed 0–999 ms after the tick that sends them, and a packed reading waits in its pack for up to K−1 s.',
-    '- **false alerts**: any other alert while the fleet was sending (a UnicornSilent about a unicorn\'s very last reading is the fleet stopping, not false).',
+    '- **false alerts**: any other alert while the fleet was sending (a UnicornSilent about a unicorn\'s very last reading is the fleet stopping, not false), except a vital alert about another unicorn that the archive bears out — its reading has the alert\'s value, past the threshold: every unicorn\'s points walk at random, and over 5 minutes one of thousands may cross 100; such alerts are counted beside ("borne out by the readings").',
     '- **lost**: readings sent (and refused) − distinct (name, StatusTime) readings in the archive (DuckDB over the raw archive).',
     '- **minutes stored/expected**: items in `UnicornSensorData` against the (unicorn, minute) pairs the readings span.',
     `- **summaries late**: closed unicorn-minutes whose summary reached \`wildrydes-summary\` more than ${SUMMARY_GRACE_MS / 1000} s + ` +

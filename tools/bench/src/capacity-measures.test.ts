@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FleetSimulation, formatStatusTime, parseStatusTime } from '@wildrydes/domain';
-import { classifyAlerts, goalVerdict, packWaitMs, readingPhaseMs, summaryLateness, type GoalInputs, type ReceivedAlert } from './capacity-measures';
+import { borneOutByReading, classifyAlerts, goalVerdict, packWaitMs, readingKey, readingPhaseMs, summaryLateness, type GoalInputs, type ReceivedAlert } from './capacity-measures';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
 const at = (seconds: number): string => formatStatusTime(T0 + seconds * 1000);
@@ -36,6 +36,23 @@ describe('classifyAlerts', () => {
     expect(outcome.missing).toEqual(['VitalLow', 'VitalCritical']);
   });
 
+  it("does not count another unicorn's vital alert as false when the archived reading bears it out, and does when it does not", () => {
+    // Prepare: Shadowfax's random walk took its health to 99 at 4:10; Epona's archived reading says 120.
+    const walked = anAlert({ alertId: 'w', name: 'Shadowfax', readingTime: at(250), vital: 'HealthPoints', value: 99, threshold: 100 });
+    const unfounded = anAlert({ alertId: 'u', name: 'Epona', readingTime: at(251), vital: 'HealthPoints', value: 99, threshold: 100 });
+    const readings = new Map([
+      [readingKey('Shadowfax', at(250)), { MagicPoints: 151, HealthPoints: 99 }],
+      [readingKey('Epona', at(251)), { MagicPoints: 150, HealthPoints: 120 }],
+    ]);
+
+    // Act
+    const outcome = classifyAlerts([walked, unfounded], { ...expectation, readings }, parseStatusTime);
+
+    // Assess
+    expect(outcome.borneOut.map((a) => a.name)).toEqual(['Shadowfax']);
+    expect(outcome.falseAlerts.map((a) => a.name)).toEqual(['Epona']);
+  });
+
   it("takes a UnicornSilent about a unicorn's last reading for the fleet stopping, within a second of the last reading", () => {
     // Prepare: unicorns tick a fraction of a second apart, so a last reading may be up to a second before the run's last
     const alerts = [
@@ -56,6 +73,25 @@ describe('classifyAlerts', () => {
 
     expect(outcome.expected).toEqual([anAlert({ receivedAt: T0 + 25_500 })]);
     expect(outcome.repeats).toBe(1);
+  });
+});
+
+describe('borneOutByReading', () => {
+  const reading = { MagicPoints: 42, HealthPoints: 101 };
+
+  it.each([
+    ['a low magic reading', { kind: 'VitalLow', vital: 'MagicPoints', value: 42, threshold: 100 }, true],
+    ['a critical magic reading', { kind: 'VitalCritical', vital: 'MagicPoints', value: 42, threshold: 50 }, true],
+    ['a recovery at or above its threshold', { kind: 'VitalRecovered', vital: 'HealthPoints', value: 101, threshold: 100 }, true],
+    ['another value than the archive holds', { kind: 'VitalLow', vital: 'MagicPoints', value: 41, threshold: 100 }, false],
+    ['a value not below the threshold', { kind: 'VitalLow', vital: 'HealthPoints', value: 101, threshold: 100 }, false],
+    ['a silence alert', { kind: 'UnicornSilent', vital: null, value: null, threshold: 30 }, false],
+  ] as const)('bears out %s: %s', (_, fields, expected) => {
+    expect(borneOutByReading(anAlert({ name: 'Shadowfax', ...fields }), reading)).toBe(expected);
+  });
+
+  it('bears out nothing the archive does not hold', () => {
+    expect(borneOutByReading(anAlert({ vital: 'MagicPoints', value: 42, threshold: 100 }), undefined)).toBe(false);
   });
 });
 

@@ -33,6 +33,8 @@ export interface CapacityRow {
   readonly falseAlerts: number;
   /** Kinds and unicorns of the false alerts, for the report (first few). */
   readonly falseAlertSamples: readonly string[];
+  /** Alerts about other unicorns whose archived reading bears them out: their random walk crossed a threshold. */
+  readonly borneOutAlerts?: number;
   readonly silentAtEnd: number;
   readonly archivedReadings: number;
   readonly lostReadings: number;
@@ -71,7 +73,8 @@ export function capacityCells(row: CapacityRow): string[] {
     row.drained ? row.drainSeconds.toFixed(0) : `>${row.drainSeconds.toFixed(0)}`,
     `${seconds(row.alertP50Ms)}/${seconds(row.alertP99Ms)}`,
     seconds(row.alertFromSendP99Ms),
-    row.falseAlerts === 0 ? '0' : `${row.falseAlerts} (${row.falseAlertSamples.join(', ')})`,
+    (row.falseAlerts === 0 ? '0' : `${row.falseAlerts} (${row.falseAlertSamples.join(', ')})`)
+      + (row.borneOutAlerts ? ` (+${row.borneOutAlerts} borne out by the readings)` : ''),
     count(row.lostReadings),
     `${count(row.minutesStored)} / ${count(row.minutesExpected)}`,
     `${row.lateMinutes + row.missingMinutes} of ${count(row.closedMinutesExpected)}`,

@@ -1,6 +1,6 @@
 import { parseStatusTime } from '@wildrydes/domain';
 import {
-  SUMMARY_GRACE_MS, classifyAlerts, goalVerdict, packWaitMs, summaryLateness, type ArrivedSummary, type ReceivedAlert,
+  SUMMARY_GRACE_MS, classifyAlerts, goalVerdict, packWaitMs, summaryLateness, type ArchivedVitals, type ArrivedSummary, type ReceivedAlert,
 } from './capacity-measures';
 import type { CapacityRow } from './capacity-report';
 import { percentile } from './percentiles';
@@ -18,6 +18,8 @@ export interface CapacityObservations extends Omit<LoadObservation, 'lastStatus'
   readonly allowedLatenessMs: number;
   readonly alerts: readonly ReceivedAlert[];
   readonly archive: ArchiveCounts;
+  /** The archived vitals of the readings that alerts about other unicorns name (`readingKey`). */
+  readonly alertReadings?: ReadonlyMap<string, ArchivedVitals>;
   readonly summaryItems: number;
   readonly summaries: readonly ArrivedSummary[];
 }
@@ -25,7 +27,9 @@ export interface CapacityObservations extends Omit<LoadObservation, 'lastStatus'
 /** Turns a run's observations into its row and verdicts (pure). */
 export function buildCapacityRow(o: CapacityObservations): CapacityRow {
   const readingsPerRecord = o.producer.records > 0 ? o.producer.readings / o.producer.records : 1;
-  const alerts = classifyAlerts(o.alerts, { decliningUnicorn: o.decliningUnicorn, lastReadingMs: o.archive.lastReadingMs ?? Infinity }, parseStatusTime);
+  const alerts = classifyAlerts(o.alerts, {
+    decliningUnicorn: o.decliningUnicorn, lastReadingMs: o.archive.lastReadingMs ?? Infinity, ...(o.alertReadings === undefined ? {} : { readings: o.alertReadings }),
+  }, parseStatusTime);
   const fromReading: number[] = [];
   const fromSend: number[] = [];
   for (const alert of alerts.expected) {
@@ -67,6 +71,7 @@ export function buildCapacityRow(o: CapacityObservations): CapacityRow {
     missingAlerts: alerts.missing,
     falseAlerts: alerts.falseAlerts.length,
     falseAlertSamples: [...new Set(alerts.falseAlerts.map((a) => `${a.kind} ${a.name}`))].slice(0, 3),
+    borneOutAlerts: alerts.borneOut.length,
     silentAtEnd: alerts.silentAtEnd,
     archivedReadings: o.archive.distinctReadings,
     lostReadings,

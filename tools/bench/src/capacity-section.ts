@@ -5,7 +5,7 @@ import { readingPhaseMs } from './capacity-measures';
 import { buildCapacityRow } from './capacity-row';
 import { CAPACITY_HEADERS, capacityCells, capacitySummary, type CapacityRow } from './capacity-report';
 import { DECLINING_UNICORN, driveLoad, modeName, pause, shardsFor, withStack, type BenchContext, type LoadPlan } from './load-run';
-import { countSummaryItems, queryArchive, readSummaryStream } from './run-observations';
+import { countSummaryItems, queryAlertReadings, queryArchive, readSummaryStream } from './run-observations';
 import { textTable } from './text-table';
 
 
@@ -30,6 +30,8 @@ export async function runCapacityRow(plan: CapacityPlan, context: BenchContext):
       }
       context.log('  measuring: archive (DuckDB), summary table, summary stream…');
       const archive = await queryArchive(context.repoRoot, DECLINING_UNICORN);
+      // Vital alerts about other unicorns are checked against the readings they name: a random walk may cross 100.
+      const alertReadings = await queryAlertReadings(context.repoRoot, subscription.alerts.filter((alert) => alert.name !== DECLINING_UNICORN && alert.vital != null));
       const { items } = await countSummaryItems(clients.dynamodb);
       const summaries = await readSummaryStream(clients.kinesis);
       return buildCapacityRow({
@@ -47,6 +49,7 @@ export async function runCapacityRow(plan: CapacityPlan, context: BenchContext):
         maxLagMs: load.maxLagMs,
         alerts: [...subscription.alerts],
         archive,
+        alertReadings,
         summaryItems: items,
         summaries,
       });

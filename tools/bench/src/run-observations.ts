@@ -2,7 +2,7 @@ import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { RESOURCE_NAMES } from '@wildrydes/domain';
 import { startProcess } from './child-processes';
-import type { ArrivedSummary } from './capacity-measures';
+import { readingKey, type ArchivedVitals, type ArrivedSummary } from './capacity-measures';
 import { BenchError } from './bench.errors';
 
 /** What the raw archive holds after a run (DuckDB through the real query CLI). */
@@ -38,10 +38,10 @@ SELECT CAST(coalesce(sum(n), 0) AS DOUBLE) AS rows_archived,
        CAST(coalesce(sum(n) FILTER (WHERE name = '${decliner.replaceAll("'", "''")}'), 0) AS DOUBLE) AS decliner_readings
 FROM per`;
 
-/** Runs `npm run query -- --local SQL --format json` (the stack must still be running) and reads the one row. */
-export async function queryArchive(repoRoot: string, decliner: string): Promise<ArchiveCounts> {
+/** Runs `npm run query -- --local SQL --format json` (the stack must still be running) and returns its rows. */
+async function runQuery(repoRoot: string, sql: string): Promise<Record<string, unknown>[]> {
   let stdout = '';
-  const query = startProcess('npm run query', 'npm', ['run', '--silent', 'query', '--', '--local', ARCHIVE_SQL(decliner).replace(/\s+/g, ' ').trim(), '--format', 'json'], {
+  const query = startProcess('npm run query', 'npm', ['run', '--silent', 'query', '--', '--local', sql.replace(/\s+/g, ' ').trim(), '--format', 'json'], {
     cwd: repoRoot,
     onLine: (line, stream) => {
       if (stream === 'stdout') stdout += `${line}\n`;
@@ -50,12 +50,16 @@ export async function queryArchive(repoRoot: string, decliner: string): Promise<
   const code = await query.exited;
   if (code !== 0) throw new BenchError('QUERY_FAILED', `npm run query exited with ${String(code)}:\n${query.tail()}`);
   await query.stop(1_000);
-  let row: Record<string, number | null>;
   try {
-    row = (JSON.parse(stdout) as Record<string, number | null>[])[0] ?? {};
+    return JSON.parse(stdout) as Record<string, unknown>[];
   } catch {
     throw new BenchError('QUERY_FAILED', `npm run query printed no JSON:\n${query.tail()}`);
   }
+}
+
+/** The archive's counts for a run (one row). */
+export async function queryArchive(repoRoot: string, decliner: string): Promise<ArchiveCounts> {
+  const row = ((await runQuery(repoRoot, ARCHIVE_SQL(decliner)))[0] ?? {}) as Record<string, number | null>;
   const n = (key: string): number => row[key] ?? 0;
   return {
     rows: n('rows_archived'),
@@ -67,6 +71,25 @@ export async function queryArchive(repoRoot: string, decliner: string): Promise<
     declinerFirstReadingMs: row['decliner_first_ms'] ?? null,
     declinerReadings: n('decliner_readings'),
   };
+}
+
+const quoted = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** The archived vitals of the readings the alerts name (at most 50 unicorns), by `readingKey`. */
+export async function queryAlertReadings(repoRoot: string, alerts: readonly { readonly name: string; readonly readingTime: string }[]): Promise<Map<string, ArchivedVitals>> {
+  const wanted = new Set(alerts.map((alert) => readingKey(alert.name, alert.readingTime)));
+  const names = [...new Set(alerts.map((alert) => alert.name))].slice(0, 50);
+  const readings = new Map<string, ArchivedVitals>();
+  if (names.length === 0) return readings;
+  const rows = await runQuery(repoRoot, `
+SELECT name, strftime(statustime, '%Y-%m-%d %H:%M:%S.%g') AS reading_time,
+       CAST(MagicPoints AS DOUBLE) AS magic, CAST(HealthPoints AS DOUBLE) AS health
+FROM wildrydes WHERE name IN (${names.map(quoted).join(', ')})`);
+  for (const row of rows) {
+    const key = readingKey(String(row['name']), String(row['reading_time']));
+    if (wanted.has(key)) readings.set(key, { MagicPoints: Number(row['magic']), HealthPoints: Number(row['health']) });
+  }
+  return readings;
 }
 
 /** Items in UnicornSensorData (one per unicorn-minute), and how many are marked emitted. */
