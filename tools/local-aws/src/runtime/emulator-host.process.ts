@@ -18,7 +18,7 @@ import type { EmulatorHostConfig, EmulatorHostMessage, EmulatorName, EmulatorPor
 import { guardRequestListener, guardServer } from './local-request-guard';
 import { guardS3Keys } from './s3-key-guard';
 import { toAwsS3Notification } from './s3-notification';
-import { loadKinesalite } from './kinesalite-at-timestamp';
+import { loadKinesalite } from './load-kinesalite';
 import { installExpressionCache, type ExpressionParserModule } from './dynalite-expression-cache';
 import { installTableCache, type DynaliteDbModule } from './dynalite-table-cache';
 
