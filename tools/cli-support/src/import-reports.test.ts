@@ -1,4 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { readImportReport } from './import-reports';
 
@@ -34,5 +36,51 @@ describe('readImportReport', () => {
 
     await expect(readImportReport(s3, 'wildrydes-data', 'reports/a.ndjson.json', 2)).rejects.toThrow('s3://wildrydes-data/reports/a.ndjson.json is not an import report (not JSON)');
     expect(reads()).toBe(3);
+  });
+
+  it('reads again a report whose body stopped short of its announced length (the connection reset mid-body)', async () => {
+    // A real S3 client against a server that, the first time, announces the old version's length and sends fewer
+    // bytes before the connection ends: what the local S3 stand-in does while the import rewrites the report.
+    let answers = 0;
+    const server = http.createServer((request, response) => {
+      answers += 1;
+      request.resume();
+      if (answers === 1) {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': REPORT.length + 40 });
+        response.write(REPORT.slice(0, 30), () => response.destroy());
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': REPORT.length }).end(REPORT);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const s3 = new S3Client({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const report = await readImportReport(s3, 'wildrydes-data', 'reports/a.ndjson.json');
+
+      expect(report?.readingsSent).toBe(5);
+      expect(answers).toBe(2);
+    } finally {
+      s3.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('gives up on a body cut short every time, saying so', async () => {
+    const reset = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    let reads = 0;
+    const s3 = { send: async () => ({ Body: { transformToString: async () => { reads += 1; throw reset; } } }) } as unknown as S3Client;
+
+    await expect(readImportReport(s3, 'wildrydes-data', 'reports/a.ndjson.json', 2)).rejects.toThrow('s3://wildrydes-data/reports/a.ndjson.json is not an import report (its body was cut short: aborted)');
+    expect(reads).toBe(3);
+  });
+
+  it('does not take an error that is not the network for a torn read', async () => {
+    const s3 = { send: async () => ({ Body: { transformToString: async () => { throw new TypeError('boom'); } } }) } as unknown as S3Client;
+
+    await expect(readImportReport(s3, 'wildrydes-data', 'reports/a.ndjson.json')).rejects.toThrow('boom');
   });
 });

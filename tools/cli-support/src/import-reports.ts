@@ -1,5 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ImportReport } from '@wildrydes/domain';
+import { findNetworkCode } from './fatal-error';
 
 /**
  * The ingestion service's import report for an uploaded file (`reports/…json` in the data bucket), or undefined
@@ -9,23 +10,36 @@ import type { ImportReport } from '@wildrydes/domain';
 export async function readImportReport(s3: S3Client, bucket: string, key: string, tornReadRetries = 3): Promise<ImportReport | undefined> {
   let parsed: unknown;
   for (let attempt = 0; ; attempt++) {
-    let text: string;
+    let object;
     try {
-      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      text = (await object.Body?.transformToString('utf8')) ?? '';
+      object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
       throw error;
     }
+    // The local S3 stand-in rewrites an object in place (S3's PUT is atomic), so a read can catch the report the
+    // import is rewriting: its JSON cut short, or its body ending before the length announced with the old
+    // version, which the client sees as the connection reset mid-body. Either way, read again.
+    const torn = (reason: string, cause?: unknown): Error | undefined =>
+      attempt >= tornReadRetries ? new Error(`s3://${bucket}/${key} is not an import report (${reason})`, { cause }) : undefined;
+    let text: string;
+    try {
+      text = (await object.Body?.transformToString('utf8')) ?? '';
+    } catch (error) {
+      if (findNetworkCode(error) === undefined) throw error;
+      const gaveUp = torn(`its body was cut short: ${(error as Error).message}`, error);
+      if (gaveUp !== undefined) throw gaveUp;
+      await pause(100);
+      continue;
+    }
     try {
       parsed = JSON.parse(text);
       break;
     } catch {
-      // The local S3 stand-in rewrites an object in place (S3's PUT is atomic), so a read can catch the report the
-      // import is rewriting half-written: read again before calling it not a report.
-      if (attempt >= tornReadRetries) throw new Error(`s3://${bucket}/${key} is not an import report (not JSON)`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      const gaveUp = torn('not JSON');
+      if (gaveUp !== undefined) throw gaveUp;
+      await pause(100);
     }
   }
   const report = parsed as Partial<ImportReport>;
@@ -58,3 +72,5 @@ export function formatRejections(report: ImportReport): string[] {
     ...(unlisted > 0 ? [`  … and ${unlisted} more (every rejected line is kept in ${report.quarantineObjects.join(', ')})`] : []),
   ];
 }
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
