@@ -49,10 +49,10 @@ describe('parseBenchCommandLine', () => {
     expect(parse('cost', '--no-docs').costPlans.map((p) => [p.unicorns, p.pack])).toEqual([[1_000, 1], [10_000, 1], [1_000, 25], [10_000, 25]]);
   });
 
-  it('runs each cost fleet a baseline length too, 2 min unless told (1 min quick)', () => {
-    expect(parse('cost').costPlans.map((p) => [p.baselineMs, p.durationMs])).toEqual(Array(4).fill([120_000, 300_000]));
-    expect(parse('cost', '--quick').costPlans[0]).toMatchObject({ baselineMs: 60_000, durationMs: 60_000 });
-    expect(parse('cost', '--baseline', '90s', '--duration', '3m').costPlans[0]).toMatchObject({ baselineMs: 90_000, durationMs: 180_000 });
+  it('lets each cost fleet warm up before its units are metered, 2 min unless told (1 min quick)', () => {
+    expect(parse('cost').costPlans.map((p) => [p.warmUpMs, p.durationMs])).toEqual(Array(4).fill([120_000, 300_000]));
+    expect(parse('cost', '--quick').costPlans[0]).toMatchObject({ warmUpMs: 60_000, durationMs: 60_000 });
+    expect(parse('cost', '--warm-up', '90s', '--duration', '3m').costPlans[0]).toMatchObject({ warmUpMs: 90_000, durationMs: 180_000 });
   });
 
   it.each([[[]], [['speed']], [['capacity', '--n', '2']], [['capacity', '--steps', '10,x']]])('exits 2 on %j', (argv) => {

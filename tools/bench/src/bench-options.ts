@@ -39,9 +39,9 @@ subscriber and the real producer, and measures what came out. Writes docs/benchm
     .addOption(new Option('--n <unicorns>', 'one fleet size instead of the step list').argParser(wholeNumberArgument(3)))
     .addOption(new Option('--steps <list>', 'fleet sizes, comma-separated, instead of the default steps').argParser(stepList))
     .addOption(new Option('--pack <k>', `readings per Kinesis record: 1 = the unpacked mode only, ${PACKED} = the packed mode only (default: both modes)`).argParser(wholeNumberArgument(1)))
-    .addOption(new Option('--duration <time>', 'how long the producer runs in each run (default 5m, --quick 60s)').argParser(durationArgument))
+    .addOption(new Option('--duration <time>', 'capacity: how long the producer runs; cost: how long the units are metered after the warm-up, whole minutes (default 5m, --quick 60s)').argParser(durationArgument))
     .addOption(new Option('--allowed-lateness <time>', 'added to the 15 s a minute summary has after its minute ends').argParser(durationArgument).default(60_000, '60s'))
-    .addOption(new Option('--baseline <time>', 'cost: each fleet also runs this long, and its units are subtracted to leave the steady state (default 2m, --quick 1m)').argParser(durationArgument))
+    .addOption(new Option('--warm-up <time>', 'cost: how long each fleet flies before its units are metered for --duration (default 2m, --quick 1m)').argParser(durationArgument))
     .addOption(new Option('--drain-timeout <time>', 'how long the services may take to catch up after the producer (default 10m, --quick 3m)').argParser(durationArgument))
     .addOption(new Option('--seed <s>', 'seed of the simulated fleet').argParser(wholeNumberArgument(0)).default(1))
     .addOption(new Option('--no-docs', 'print only; leave docs/benchmarks.md as it is'))
@@ -60,7 +60,7 @@ export function parseBenchCommandLine(argv: readonly string[], io: CliOutput): P
   const exit = parseCommandLine('bench', command, argv, io);
   if (exit !== undefined) return { kind: 'exit', code: exit };
   const raw = command.opts<{
-    quick: boolean; n?: number; steps?: number[]; pack?: number; duration?: number; baseline?: number; allowedLateness: number; drainTimeout?: number; seed: number; docs: boolean;
+    quick: boolean; n?: number; steps?: number[]; pack?: number; duration?: number; warmUp?: number; allowedLateness: number; drainTimeout?: number; seed: number; docs: boolean;
   }>();
   const section = command.processedArgs[0] as Section;
   const durationMs = raw.duration ?? (raw.quick ? MINUTE : 5 * MINUTE);
@@ -73,6 +73,6 @@ export function parseBenchCommandLine(argv: readonly string[], io: CliOutput): P
   const capacityPlans = packs.flatMap((pack) =>
     (chosen ?? (pack > 1 ? DEFAULT_STEPS.packed : DEFAULT_STEPS.unpacked)).map((unicorns) => ({ ...common, unicorns, pack, allowedLatenessMs: raw.allowedLateness })));
   const costPlans = (raw.pack !== undefined ? [raw.pack] : COST_PACKS).flatMap((pack) =>
-    (raw.n !== undefined ? [raw.n] : COST_FLEETS).map((unicorns) => ({ ...common, unicorns, pack, baselineMs: raw.baseline ?? (raw.quick ? MINUTE : 2 * MINUTE) })));
+    (raw.n !== undefined ? [raw.n] : COST_FLEETS).map((unicorns) => ({ ...common, unicorns, pack, warmUpMs: raw.warmUp ?? (raw.quick ? MINUTE : 2 * MINUTE) })));
   return { kind: 'run', options: { section, quick: raw.quick, capacityPlans, costPlans, writeDocs: raw.docs, dashboardUnicorns: raw.n ?? 10_000 } };
 }

@@ -65,9 +65,10 @@ describe('renderBenchmarksMarkdown', () => {
 
 describe('mergeCostRuns', () => {
   const row = { metric: 'cost (flat)', value: 0.03, unit: 'USD per million readings' };
+  const warmUp = { readings: 120_000, seconds: 120 };
   const earlier: CostResults = {
     date: '2026-12-03T06:34:00.000Z', command: 'npm run bench -- cost --n 1000', machine,
-    runs: [{ unicorns: 1_000, pack: 1, readings: 300_000, seconds: 300, rows: [row] }, { unicorns: 1_000, pack: 25, readings: 300_000, seconds: 300, rows: [row] }],
+    runs: [{ unicorns: 1_000, pack: 1, readings: 300_000, seconds: 300, warmUp, rows: [row] }, { unicorns: 1_000, pack: 25, readings: 300_000, seconds: 300, warmUp, rows: [row] }],
   };
   const later: CostResults = {
     date: '2026-12-03T06:46:00.000Z', command: 'npm run bench -- cost --n 10000 --pack 25', machine,
@@ -89,21 +90,27 @@ describe('mergeCostRuns', () => {
     expect(markdown).toContain('Run 2026-12-03 06:46:00 UTC with `npm run bench -- cost --n 10000 --pack 25`');
   });
 
-  it('says what each steady-state run subtracted, and flags a run whose services had not caught up', () => {
+  it('says how long each fleet warmed up, the tumbling-window ends in its window and the services that fell behind in it', () => {
     const steady: CostResults = {
       ...later,
       runs: [
-        { unicorns: 1_000, pack: 25, readings: 300_000, seconds: 300.4, baseline: { readings: 120_000, seconds: 119.8 }, drained: true, windowEnds: { baseline: 0, longer: 0 }, rows: [row] },
-        { unicorns: 1_000, pack: 1, readings: 300_000, seconds: 300, baseline: { readings: 120_000, seconds: 120 }, drained: true, windowEnds: { baseline: 0, longer: 1 }, rows: [row] },
-        { unicorns: 10_000, pack: 25, readings: 3_000_000, seconds: 300, baseline: { readings: 1_200_000, seconds: 120 }, drained: false, rows: [row] },
+        { unicorns: 1_000, pack: 25, readings: 300_000, seconds: 300.4, warmUp: { readings: 120_000, seconds: 119.8 }, handled: { health: 1, aggregation: 0.998, archival: 1.001 }, windowEnds: { metered: 0 }, rows: [row] },
+        { unicorns: 1_000, pack: 1, readings: 300_000, seconds: 300, warmUp, windowEnds: { metered: 1 }, rows: [row] },
+        { unicorns: 10_000, pack: 25, readings: 3_000_000, seconds: 300, warmUp: { readings: 1_200_000, seconds: 120 }, handled: { health: 1, aggregation: 0.93, archival: 0.97 }, rows: [row] },
       ],
     };
 
     const markdown = renderBenchmarksMarkdown({ cost: steady });
 
-    expect(markdown).toContain('- packed ×25, N = 1,000: 420,000 readings in 420 s, less the baseline\'s 120,000 in 120 s.');
-    expect(markdown).toContain('- unpacked, N = 1,000: 420,000 readings in 420 s, less the baseline\'s 120,000 in 120 s; the difference holds 1 end(s) of the 15-minute tumbling windows, each one write more per unicorn (3.3 WRU per 1,000 readings here, 1.1 averaged over 15 minutes).');
-    expect(markdown).toContain('- packed ×25, N = 10,000: 4,200,000 readings in 420 s, less the baseline\'s 1,200,000 in 120 s (**not drained**');
+    expect(markdown).toContain('- packed ×25, N = 1,000: 300,000 readings in the 300-s window, after 120 s of warm-up.');
+    expect(markdown).toContain('- unpacked, N = 1,000: 300,000 readings in the 300-s window, after 120 s of warm-up; the window holds 1 end(s) of the 15-minute tumbling windows, each one write more per unicorn (3.3 WRU per 1,000 readings here, 1.1 averaged over 15 minutes).');
+    expect(markdown).toContain('- packed ×25, N = 10,000: 3,000,000 readings in the 300-s window, after 120 s of warm-up; handled in the window: aggregation 93.0 %, archival 97.0 % of the readings sent (units scaled up to them).');
+  });
+
+  it('drops runs priced the old way (a baseline run subtracted) when new runs come in', () => {
+    const old: CostResults = { ...earlier, runs: [{ unicorns: 1_334, pack: 25, readings: 400_000, seconds: 300, rows: [row] }] };
+
+    expect(mergeCostRuns(old, later).runs.map((run) => run.unicorns)).toEqual([10_000]);
   });
 
   it('replaces an earlier run of the same fleet and mode', () => {

@@ -31,17 +31,17 @@ export interface CostRun {
   readonly measured?: { readonly date: string; readonly command: string };
   readonly unicorns: number;
   readonly pack: number;
-  /** Readings and seconds the priced units were spent on: the longer run's beyond the shorter (baseline) run's. */
+  /** Readings and seconds the priced units were spent on: the metered window's (before 2026-12-03: the longer run's beyond the baseline's). */
   readonly readings: number;
   readonly seconds: number;
-  /** The shorter run, subtracted; absent in runs measured before the bench priced the steady state. */
-  readonly baseline?: { readonly readings: number; readonly seconds: number };
-  /** False when a run's services had not caught up as its stack stopped (the meter then misses their last work). */
-  readonly drained?: boolean;
-  /** Ends of the aggregation's 15-minute tumbling windows each run lived through (each costs a write per unicorn). */
-  readonly windowEnds?: { readonly baseline: number; readonly longer: number };
-  /** Each DynamoDB table's counters in each run (WRU, RRU, items written, failed conditions…), to explain the difference. */
-  readonly tables?: { readonly baseline: Readonly<Record<string, Readonly<Record<string, number>>>>; readonly longer: Readonly<Record<string, Readonly<Record<string, number>>>> };
+  /** The fleet's flight before the metered window opened. */
+  readonly warmUp?: { readonly readings: number; readonly seconds: number };
+  /** The share of the window's readings each stream service handled in it (below 1: it fell further behind; its units are scaled up). */
+  readonly handled?: Readonly<Record<string, number>>;
+  /** Ends of the aggregation's 15-minute tumbling windows inside the metered window (each costs a write per unicorn). */
+  readonly windowEnds?: { readonly metered: number };
+  /** Each DynamoDB table's counters in the metered window (WRU, RRU, items written, failed conditions…). */
+  readonly tables?: { readonly metered: Readonly<Record<string, Readonly<Record<string, number>>>> };
   readonly rows: readonly CostRow[];
 }
 
@@ -122,19 +122,27 @@ function capacitySection(capacity: NonNullable<BenchmarkResults['capacity']>): s
 export function mergeCostRuns(previous: CostResults | undefined, next: CostResults): CostResults {
   const key = (run: CostRun): string => `${run.unicorns}/${run.pack}`;
   const fresh = new Set(next.runs.map(key));
-  const kept = (previous?.runs ?? []).filter((run) => !fresh.has(key(run)))
+  // Runs priced the way before 2026-12-03 (a longer run less a baseline run, no warm-up) are not kept beside new ones.
+  const kept = (previous?.runs ?? []).filter((run) => !fresh.has(key(run)) && run.warmUp !== undefined)
     .map((run) => ({ ...run, measured: run.measured ?? { date: previous?.date ?? '', command: previous?.command ?? '' } }));
   const runs = [...kept, ...next.runs].sort((a, b) => a.pack - b.pack || a.unicorns - b.unicorns);
   return { ...next, runs };
 }
 
-/** A tumbling window's end in the longer run but not the baseline is in the difference: say so, it is not every 5 minutes. */
+/** A tumbling window's end inside the metered window is in its units: say so, it is not every 5 minutes. */
 function windowEndsNote(run: CostRun): string {
-  const extra = (run.windowEnds?.longer ?? 0) - (run.windowEnds?.baseline ?? 0);
-  if (run.windowEnds === undefined || extra === 0) return '';
-  // One write more per unicorn at each end: per 1,000 readings, 1,000 ÷ the seconds the difference spans.
-  return `; the difference holds ${extra > 0 ? extra : `minus ${-extra}`} end(s) of the 15-minute tumbling windows, each one write more per unicorn ` +
-    `(${(1000 / run.seconds * extra).toFixed(1)} WRU per 1,000 readings here, 1.1 averaged over 15 minutes)`;
+  const ends = run.windowEnds?.metered ?? 0;
+  if (ends === 0) return '';
+  // One write more per unicorn at each end: per 1,000 readings, 1,000 ÷ the seconds of the window.
+  return `; the window holds ${ends} end(s) of the 15-minute tumbling windows, each one write more per unicorn ` +
+    `(${(1000 / run.seconds * ends).toFixed(1)} WRU per 1,000 readings here, 1.1 averaged over 15 minutes)`;
+}
+
+/** Below 99.5 %, how much of the window's readings each stream service handled in it. */
+function handledNote(run: CostRun): string {
+  const behind = Object.entries(run.handled ?? {}).filter(([, share]) => share < 0.995);
+  if (behind.length === 0) return '';
+  return `; handled in the window: ${behind.map(([service, share]) => `${service} ${(share * 100).toFixed(1)} %`).join(', ')} of the readings sent (units scaled up to them)`;
 }
 
 function costSection(c: CostResults): string[] {
@@ -147,13 +155,15 @@ function costSection(c: CostResults): string[] {
   return [
     ...lines,
     'Units the billing meter counted (from the `meter` field of `status.json`), per 1,000 readings sent, and dollars per million readings. ' +
-      'Each fleet runs twice on a fresh stack, a baseline run and a longer one; the rows price the longer run\'s units less the baseline\'s, ' +
-      'over the readings it sent in addition: the steady state, without what a run pays once (each new unicorn\'s first state and lookups, ' +
-      'the partial minutes at both ends). The last row of each fleet is the longer run\'s whole total, start-up included.',
+      'Each fleet flies on a fresh stack, batched as deployed (`--deployed-windows`); after a warm-up (every new unicorn\'s first state and lookups, ' +
+      'the first partial minutes) the meter is read twice, a whole number of minutes apart, and the rows price the units between the two readings ' +
+      'over the readings sent between them: the steady state, without a fleet\'s start or its stop. A stream service that handled fewer readings ' +
+      'in the window than were sent (it fell further behind) has its units scaled up to them. The last row of each fleet prices everything from ' +
+      'the stack\'s start to the window\'s close, start-up included.',
     '',
-    ...c.runs.filter((run) => run.baseline !== undefined).map((run) =>
-      `- ${run.pack > 1 ? `packed ×${run.pack}` : 'unpacked'}, N = ${run.unicorns.toLocaleString('en-US')}: ${(run.baseline!.readings + run.readings).toLocaleString('en-US')} readings in ${Math.round(run.baseline!.seconds + run.seconds)} s, less the baseline's ${run.baseline!.readings.toLocaleString('en-US')} in ${Math.round(run.baseline!.seconds)} s` +
-      `${windowEndsNote(run)}${run.drained === false ? ' (**not drained**: the services had not caught up when the stack stopped, so units are missing)' : ''}.`),
+    ...c.runs.filter((run) => run.warmUp !== undefined).map((run) =>
+      `- ${run.pack > 1 ? `packed ×${run.pack}` : 'unpacked'}, N = ${run.unicorns.toLocaleString('en-US')}: ${Math.round(run.readings).toLocaleString('en-US')} readings in the ${Math.round(run.seconds)}-s window, ` +
+      `after ${Math.round(run.warmUp!.seconds)} s of warm-up${windowEndsNote(run)}${handledNote(run)}.`),
     '',
     markdownTable(COST_HEADERS, c.runs.flatMap(costCells)),
     '',

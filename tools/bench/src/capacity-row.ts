@@ -8,7 +8,7 @@ import type { LoadObservation } from './load-run';
 import type { ArchiveCounts } from './run-observations';
 
 /** Everything one capacity run observed, as raw figures. */
-export interface CapacityObservations extends Omit<LoadObservation, 'lastStatus'> {
+export interface CapacityObservations extends Omit<LoadObservation, 'lastStatus' | 'sendStartedAt'> {
   readonly unicorns: number;
   readonly pack: number;
   readonly durationSeconds: number;

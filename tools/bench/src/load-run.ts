@@ -25,6 +25,8 @@ export interface BenchContext {
 
 export interface LoadObservation {
   readonly producer: ProducerTotals;
+  /** When the producer began to send (epoch ms): its end less the seconds it reports sending. */
+  readonly sendStartedAt: number;
   readonly drained: boolean;
   readonly drainSeconds: number;
   /** From the producer's first send until the slowest service caught up, s. */
@@ -101,7 +103,11 @@ const processedBy = (status: StackStatus | undefined): number =>
  * Runs the real producer against the stack (`--fleet N --rate 1 --scenario decline=Bucephalus`), sampling `status.json` every
  * second, then waits until every stream service has handled every record the stream accepted, or the deadline.
  */
-export async function driveLoad(stack: RunningStack, plan: LoadPlan, context: BenchContext): Promise<LoadObservation> {
+export async function driveLoad(
+  stack: RunningStack, plan: LoadPlan, context: BenchContext,
+  /** Called with each status sampled while the producer runs, and the ms since it was started. */
+  onSample?: (status: StackStatus, sinceProducerStartMs: number) => void,
+): Promise<LoadObservation> {
   const maxLag: Record<string, number> = {};
   const args = [
     'run', '--silent', 'producer', '--', '--local', '--fleet', String(plan.unicorns), '--rate', '1',
@@ -119,7 +125,9 @@ export async function driveLoad(stack: RunningStack, plan: LoadPlan, context: Be
   try {
     while (!producer.hasExited()) {
       await pause(1_000, context.signal);
-      status = (await stack.readStatus()) ?? status;
+      const sampled = await stack.readStatus();
+      if (sampled !== undefined) onSample?.(sampled, Date.now() - startedAt);
+      status = sampled ?? status;
       foldLag(maxLag, status);
       if (stack.process.hasExited()) throw new BenchError('STACK_FAILED', `the stack exited during the run:\n${stack.process.tail()}`);
       if (Date.now() - lastProgress >= 10_000) {
@@ -154,6 +162,7 @@ export async function driveLoad(stack: RunningStack, plan: LoadPlan, context: Be
   const drainedAt = Date.now();
   return {
     producer: totals,
+    sendStartedAt: producerStartedAt,
     drained,
     drainSeconds: (drainedAt - producerEndedAt) / 1000,
     activeSeconds: (drainedAt - producerStartedAt) / 1000,

@@ -4,6 +4,7 @@ export {
   emptyServiceUsage,
   formatMeterTotals,
   meterTotalsBetween,
+  scaleServiceUsage,
   type DynamoDbTableUsage,
   type EventBridgeBusUsage,
   type KinesisStreamUsage,

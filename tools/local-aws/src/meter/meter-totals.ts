@@ -202,27 +202,47 @@ export function formatMeterTotals(totals: MeterTotals): string {
   return lines.join('\n');
 }
 
+// Every usage record is a flat bag of counters, so one walk serves all kinds.
+type Counters = Record<string, Record<string, number>>;
+
+/** A service label's usage with every counter mapped by `f` (given the counter's name and its same counter in `other`). */
+function mapCounters(usage: ServiceUsage, f: (value: number, resource: string, name: string, kind: ResourceKind) => number): ServiceUsage {
+  const mapped = emptyServiceUsage();
+  for (const kind of Object.keys(mapped) as ResourceKind[]) {
+    const target = mapped[kind] as unknown as Counters;
+    for (const [resource, counters] of Object.entries((usage[kind] ?? {}) as unknown as Counters)) {
+      target[resource] = Object.fromEntries(Object.entries(counters).map(([name, value]) => [name, f(value, resource, name, kind)]));
+    }
+  }
+  return mapped;
+}
+
 /**
  * What was metered between two snapshots of one meter: every counter of `later` less the same counter of
- * `earlier` (absent there: 0). The steady-state cost of a fleet is priced from this — two runs of one fleet that
- * differ only in length, the shorter subtracted, leave out everything a run pays once (each new unicorn's first
- * state, the partial minutes at either end).
+ * `earlier` (absent there: 0). The bench prices a fleet's steady state from two snapshots of one run taken after
+ * its start-up, which leaves out everything a run pays once (each new unicorn's first state and lookups).
  */
 export function meterTotalsBetween(earlier: MeterTotals, later: MeterTotals): MeterTotals {
-  // Every usage record is a flat bag of counters, so one walk serves all kinds.
-  type Counters = Record<string, Record<string, number>>;
   const services: Record<string, ServiceUsage> = {};
   for (const [label, usage] of Object.entries(later.services)) {
-    const difference = emptyServiceUsage();
-    for (const kind of Object.keys(difference) as ResourceKind[]) {
-      const before = earlier.services[label]?.[kind] as unknown as Counters | undefined;
-      const target = difference[kind] as unknown as Counters;
-      for (const [resource, counters] of Object.entries((usage[kind] ?? {}) as unknown as Counters)) {
-        target[resource] = Object.fromEntries(Object.entries(counters).map(([name, value]) => [name, value - (before?.[resource]?.[name] ?? 0)]));
-      }
-    }
-    services[label] = difference;
+    const before = earlier.services[label];
+    services[label] = mapCounters(usage, (value, resource, name, kind) => value - ((before?.[kind] as unknown as Counters | undefined)?.[resource]?.[name] ?? 0));
   }
   const reasons = later.unmetered.reasons.filter((reason) => !earlier.unmetered.reasons.includes(reason));
   return { services, unmetered: { calls: later.unmetered.calls - earlier.unmetered.calls, reasons } };
+}
+
+/**
+ * The totals with every counter of the named service labels multiplied by their factor (others unchanged). The
+ * bench uses it to bring a service that handled fewer readings than were sent in a measured window (it fell further
+ * behind) to the readings sent: its units per reading handled, for every reading.
+ */
+export function scaleServiceUsage(totals: MeterTotals, factors: Readonly<Record<string, number>>): MeterTotals {
+  const services: Record<string, ServiceUsage> = {};
+  for (const [label, usage] of Object.entries(totals.services)) {
+    const factor = factors[label];
+    if (factor !== undefined && !(Number.isFinite(factor) && factor >= 0)) throw new RangeError(`the factor of ${label} must be a finite number ≥ 0, not ${factor}`);
+    services[label] = factor === undefined ? usage : mapCounters(usage, (value) => value * factor);
+  }
+  return { ...totals, services };
 }
