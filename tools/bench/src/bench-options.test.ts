@@ -55,6 +55,13 @@ describe('parseBenchCommandLine', () => {
     expect(parse('cost', '--warm-up', '90s', '--duration', '3m').costPlans[0]).toMatchObject({ warmUpMs: 90_000, durationMs: 180_000 });
   });
 
+  it('refuses a cost window that is not whole minutes', () => {
+    const errors: string[] = [];
+
+    expect(parseBenchCommandLine(['cost', '--duration', '90s'], { writeOut: () => undefined, writeErr: (s) => errors.push(s) })).toEqual({ kind: 'exit', code: 2 });
+    expect(errors.join('')).toContain('cost meters whole minutes; --duration 90s is not one');
+  });
+
   it.each([[[]], [['speed']], [['capacity', '--n', '2']], [['capacity', '--steps', '10,x']]])('exits 2 on %j', (argv) => {
     expect(parseBenchCommandLine(argv, { writeOut: () => undefined, writeErr: () => undefined })).toEqual({ kind: 'exit', code: 2 });
   });

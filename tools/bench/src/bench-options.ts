@@ -64,6 +64,11 @@ export function parseBenchCommandLine(argv: readonly string[], io: CliOutput): P
   }>();
   const section = command.processedArgs[0] as Section;
   const durationMs = raw.duration ?? (raw.quick ? MINUTE : 5 * MINUTE);
+  if ((section === 'cost' || section === 'all') && durationMs % MINUTE !== 0) {
+    // The metered window must hold as many minute ends (a summary per unicorn each) as it holds minutes.
+    io.writeErr(`bench: cost meters whole minutes; --duration ${durationMs / 1000}s is not one (e.g. --duration 5m)\n`);
+    return { kind: 'exit', code: 2 };
+  }
   const drainTimeoutMs = raw.drainTimeout ?? (raw.quick ? 3 * MINUTE : 10 * MINUTE);
   const common = { durationMs, drainTimeoutMs, seed: raw.seed };
 

@@ -104,7 +104,7 @@ describe('mergeCostRuns', () => {
 
     expect(markdown).toContain('- packed ×25, N = 1,000: 300,000 readings in the 300-s window, after 120 s of warm-up.');
     expect(markdown).toContain('- unpacked, N = 1,000: 300,000 readings in the 300-s window, after 120 s of warm-up; the window holds 1 end(s) of the 15-minute tumbling windows, each one write more per unicorn (3.3 WRU per 1,000 readings here, 1.1 averaged over 15 minutes).');
-    expect(markdown).toContain('- packed ×25, N = 10,000: 3,000,000 readings in the 300-s window, after 120 s of warm-up; handled in the window: aggregation 93.0 %, archival 97.0 % of the readings sent (units scaled up to them).');
+    expect(markdown).toContain('- packed ×25, N = 10,000: 3,000,000 readings in the 300-s window, after 120 s of warm-up; handled in the window: aggregation 93.0 %, archival 97.0 % of the readings sent (priced per reading handled).');
   });
 
   it('drops runs priced the old way (a baseline run subtracted) when new runs come in', () => {

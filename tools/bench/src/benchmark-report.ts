@@ -138,11 +138,11 @@ function windowEndsNote(run: CostRun): string {
     `(${(1000 / run.seconds * ends).toFixed(1)} WRU per 1,000 readings here, 1.1 averaged over 15 minutes)`;
 }
 
-/** Below 99.5 %, how much of the window's readings each stream service handled in it. */
+/** Below 99.5 %, how much of the window's readings each stream service handled in it (its units are priced per reading handled). */
 function handledNote(run: CostRun): string {
   const behind = Object.entries(run.handled ?? {}).filter(([, share]) => share < 0.995);
   if (behind.length === 0) return '';
-  return `; handled in the window: ${behind.map(([service, share]) => `${service} ${(share * 100).toFixed(1)} %`).join(', ')} of the readings sent (units scaled up to them)`;
+  return `; handled in the window: ${behind.map(([service, share]) => `${service} ${(share * 100).toFixed(1)} %`).join(', ')} of the readings sent (priced per reading handled)`;
 }
 
 function costSection(c: CostResults): string[] {
@@ -157,9 +157,9 @@ function costSection(c: CostResults): string[] {
     'Units the billing meter counted (from the `meter` field of `status.json`), per 1,000 readings sent, and dollars per million readings. ' +
       'Each fleet flies on a fresh stack, batched as deployed (`--deployed-windows`); after a warm-up (every new unicorn\'s first state and lookups, ' +
       'the first partial minutes) the meter is read twice, a whole number of minutes apart, and the rows price the units between the two readings ' +
-      'over the readings sent between them: the steady state, without a fleet\'s start or its stop. A stream service that handled fewer readings ' +
-      'in the window than were sent (it fell further behind) has its units scaled up to them. The last row of each fleet prices everything from ' +
-      'the stack\'s start to the window\'s close, start-up included.',
+      'over the readings sent between them: the steady state, without a fleet\'s start or its stop. Each stream service is priced per reading it ' +
+      'handled in the window (its units scaled to the readings sent): 20-s batches and 25-s packs fall unevenly across the window\'s ends, and a ' +
+      'service that falls behind handles fewer. The last row of each fleet prices everything from the stack\'s start to the window\'s close, start-up included.',
     '',
     ...c.runs.filter((run) => run.warmUp !== undefined).map((run) =>
       `- ${run.pack > 1 ? `packed ×${run.pack}` : 'unpacked'}, N = ${run.unicorns.toLocaleString('en-US')}: ${Math.round(run.readings).toLocaleString('en-US')} readings in the ${Math.round(run.seconds)}-s window, ` +

@@ -55,9 +55,9 @@ interface SendRates {
 
 /**
  * The priced usage of a span between two statuses (`from` undefined: since the stack started) and the readings it is
- * priced over. Readings sent are the producer's average rate over the span. A stream service whose records handled in
- * the span hold fewer readings than that (it fell further behind) has its units scaled up to the readings sent, so
- * each service is priced per reading it handled; `handled` says what share each one handled.
+ * priced over: the producer's average rate over the span. Each stream service is priced per reading it handled in
+ * the span — its units scaled by the readings sent over those its records held — because 20-s batches and 25-s packs
+ * fall unevenly across the span's ends, and a service that falls behind handles fewer; `handled` gives each share.
  */
 export function pricedSpan(
   from: StackStatus | undefined, to: StackStatus, spanSeconds: number, rates: SendRates,
