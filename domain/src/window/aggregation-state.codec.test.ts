@@ -56,6 +56,35 @@ describe('aggregation state codec', () => {
     }), { numRuns: 300 });
   });
 
+  it('packs offsets as uint16 and distances as float64, little-endian, base64 (property)', () => {
+    // The format written out independently, a number at a time through a DataView.
+    const littleEndian = (numbers: readonly number[], size: 2 | 8): string => {
+      const view = new DataView(new ArrayBuffer(numbers.length * size));
+      numbers.forEach((n, i) => (size === 2 ? view.setUint16(i * 2, n, true) : view.setFloat64(i * 8, n, true)));
+      return Buffer.from(view.buffer).toString('base64');
+    };
+    fc.assert(fc.property(stateArb, (state) => {
+      const encoded = encodeAggregationState(state);
+      for (const [name, , offsets, distances] of encoded.u) {
+        const partial = state.open.get(name)!;
+        expect(offsets).toBe(littleEndian(partial.offsets, 2));
+        expect(distances).toBe(littleEndian(partial.distances, 8));
+      }
+    }));
+  });
+
+  it('round-trips a minute of thousands of readings (packed in several chunks)', () => {
+    const readings = Array.from({ length: 3_000 }, (_, i): Reading => ({
+      name: 'Sleipnir', time: T0 + i * 20, distance: i / 3, latitude: 40, longitude: -74, magicPoints: i % 200, healthPoints: 150,
+    }));
+    const state = stateOf(partialsFromReadings(readings).values());
+
+    const decoded = decodeAggregationState(throughLambda(state));
+
+    expect(decoded.open.get('Sleipnir')?.distances).toEqual(readings.map((r) => r.distance));
+    expect(decoded.open.get('Sleipnir')?.offsets).toEqual(readings.map((r) => r.time - T0));
+  });
+
   it('is stable: encoding the decoded state gives the same JSON (property)', () => {
     fc.assert(fc.property(stateArb, (state) => {
       const json = JSON.stringify(encodeAggregationState(state));
