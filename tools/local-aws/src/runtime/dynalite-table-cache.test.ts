@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheTableDescriptions, installTableCache, type DynaliteDbModule, type DynaliteSubDb } from './dynalite-table-cache';
 
 const requireCjs = createRequire(import.meta.url);
-const OPTIONS = { createTableMs: 20, deleteTableMs: 20, updateTableMs: 20 };
+// A table's transitions (CREATING, UPDATING, DELETING) last this long, and the steps after one wait three times it:
+// both servers must answer each step in the same state, on a loaded machine too (at 20 ms, CI once saw one of them
+// already ACTIVE where the other was still CREATING).
+const TRANSITION_MS = 300;
+const SETTLED_MS = 3 * TRANSITION_MS;
+const OPTIONS = { createTableMs: TRANSITION_MS, deleteTableMs: TRANSITION_MS, updateTableMs: TRANSITION_MS };
 
 interface Emulator { server: Server; client: DynamoDBClient }
 let cached: Emulator;
@@ -61,19 +66,19 @@ describe('dynalite with its table descriptions kept in memory', () => {
       { command: new DescribeTableCommand({ TableName: 'Herd' }) },
       { command: new CreateTableCommand({ TableName: 'Herd', KeySchema: [{ AttributeName: 'Name', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'Name', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }) },
       // While CREATING, the data plane does not find it.
-      { command: new PutItemCommand({ TableName: 'Herd', Item: { Name: { S: 'Shadowfax' } } }), waitMs: 80 },
+      { command: new PutItemCommand({ TableName: 'Herd', Item: { Name: { S: 'Shadowfax' } } }), waitMs: SETTLED_MS },
       { command: new DescribeTableCommand({ TableName: 'Herd' }) },
       { command: new PutItemCommand({ TableName: 'Herd', Item: { Name: { S: 'Shadowfax' }, Version: { N: '1' } }, ConditionExpression: 'attribute_not_exists(#n)', ExpressionAttributeNames: { '#n': 'Name' } }) },
       { command: new PutItemCommand({ TableName: 'Herd', Item: { Name: { S: 'Shadowfax' }, Version: { N: '2' } }, ConditionExpression: 'attribute_not_exists(#n)', ExpressionAttributeNames: { '#n': 'Name' } }) },
       { command: new GetItemCommand({ TableName: 'Herd', Key: { Name: { S: 'Shadowfax' } } }) },
       { command: new UpdateTableCommand({ TableName: 'Herd', BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }) },
-      { command: new DescribeTableCommand({ TableName: 'Herd' }), waitMs: 80 },
+      { command: new DescribeTableCommand({ TableName: 'Herd' }), waitMs: SETTLED_MS },
       { command: new DescribeTableCommand({ TableName: 'Herd' }) },
       { command: new ListTablesCommand({}) },
       { command: new DeleteTableCommand({ TableName: 'Herd' }) },
-      { command: new GetItemCommand({ TableName: 'Herd', Key: { Name: { S: 'Shadowfax' } } }), waitMs: 80 },
+      { command: new GetItemCommand({ TableName: 'Herd', Key: { Name: { S: 'Shadowfax' } } }), waitMs: SETTLED_MS },
       { command: new DescribeTableCommand({ TableName: 'Herd' }) },
-      { command: new CreateTableCommand({ TableName: 'Herd', KeySchema: [{ AttributeName: 'Id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'Id', AttributeType: 'N' }], BillingMode: 'PAY_PER_REQUEST' }), waitMs: 80 },
+      { command: new CreateTableCommand({ TableName: 'Herd', KeySchema: [{ AttributeName: 'Id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'Id', AttributeType: 'N' }], BillingMode: 'PAY_PER_REQUEST' }), waitMs: SETTLED_MS },
       // The old key no longer fits the table: the new description is the one used.
       { command: new PutItemCommand({ TableName: 'Herd', Item: { Name: { S: 'Shadowfax' } } }) },
       { command: new PutItemCommand({ TableName: 'Herd', Item: { Id: { N: '7' } } }) },
