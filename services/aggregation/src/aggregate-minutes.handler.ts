@@ -1,4 +1,4 @@
-import { decodeAggregationState, encodeAggregationState } from '@wildrydes/domain';
+import { decodeAggregationState } from '@wildrydes/domain';
 import { kinesisWindowHandler, type HandlerTools } from '@wildrydes/lambda-kit';
 import type { AggregateMinutes } from './aggregate-minutes.use-case';
 
@@ -11,7 +11,7 @@ export function createAggregateMinutesHandler(deps: HandlerTools & { readonly ag
   return kinesisWindowHandler(deps, async ({ readings }, invocation) => {
     const result = await deps.aggregateMinutes.execute(readings.map((r) => r.reading), decodeAggregationState(invocation.state), { final: invocation.final });
     return {
-      state: encodeAggregationState(result.state),
+      state: result.encodedState,
       counts: {
         ReadingsAggregated: readings.length, MinutesWritten: result.windowsChanged, MinutesEmitted: result.emitted.length,
         MinutesFlushed: result.flushed, OpenMinutes: result.state.open.size,

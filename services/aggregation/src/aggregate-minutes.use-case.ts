@@ -1,6 +1,6 @@
 import {
   advanceWindow, EMPTY_AGGREGATION_STATE, encodeAggregationState, encodedStateBytes, openMinutes, partialsFromReadings, pendingLookups,
-  toMinuteSummary, TUMBLING_WINDOW_STATE_LIMIT_BYTES, type AggregationState, type MergedWindow, type MinuteSummary, type Reading,
+  toMinuteSummary, TUMBLING_WINDOW_STATE_LIMIT_BYTES, type AggregationState, type EncodedAggregationState, type MergedWindow, type MinuteSummary, type Reading,
   type SummaryPublisher, type SummaryStore,
 } from '@wildrydes/domain';
 
@@ -28,6 +28,8 @@ export interface AggregateMinutesResult {
   readonly state: AggregationState;
   /** Its size as JSON, UTF-8. */
   readonly stateBytes: number;
+  /** `state` as Lambda carries it (encoded once here, to size it, and answered as it is). */
+  readonly encodedState: EncodedAggregationState;
   /** Minutes written with new readings (closed ones, and open ones flushed). */
   readonly windowsChanged: number;
   readonly windowsUnchanged: number;
@@ -77,17 +79,19 @@ export class AggregateMinutes {
     if (step.pendingClosed.length > 0) await this.store.markEmitted(step.pendingClosed);
 
     let next = step.state;
-    let stateBytes = encodedStateBytes(encodeAggregationState(next));
+    let encodedState = encodeAggregationState(next);
+    let stateBytes = encodedStateBytes(encodedState);
     let flushed: MergedWindow[] = [];
     if (invocation.final || stateBytes > this.maxStateBytes) {
       // Reopened: a minute this state holds open is pending, even if a failed attempt over other bounds marked it.
       flushed = next.open.size === 0 ? [] : await this.store.merge(openMinutes(next), { reopen: true });
       next = EMPTY_AGGREGATION_STATE;
-      stateBytes = encodedStateBytes(encodeAggregationState(next));
+      encodedState = encodeAggregationState(next);
+      stateBytes = encodedStateBytes(encodedState);
     }
 
     const written = [...closed, ...flushed];
     const windowsChanged = written.filter((w) => w.changed).length;
-    return { state: next, stateBytes, windowsChanged, windowsUnchanged: written.length - windowsChanged, emitted, flushed: flushed.length };
+    return { state: next, encodedState, stateBytes, windowsChanged, windowsUnchanged: written.length - windowsChanged, emitted, flushed: flushed.length };
   }
 }
