@@ -111,17 +111,15 @@ function unpackOffsets(name: string, text: string): number[] {
   const bytes = fromBase64(name, text);
   if (bytes.length % 2 !== 0) throw new InvalidAggregationStateError(`${name}: the offsets are not whole uint16s`);
   if (LITTLE_ENDIAN) return plainArray(new Uint16Array(bytes.buffer, 0, bytes.length / 2));
-  const view = new DataView(bytes.buffer);
-  return Array.from({ length: bytes.length / 2 }, (_, i) => view.getUint16(i * 2, true));
+  return Array.from({ length: bytes.length / 2 }, (_, i) => new DataView(bytes.buffer).getUint16(i * 2, true));
 }
 
 function unpackDistances(name: string, text: string): number[] {
   const bytes = fromBase64(name, text);
   if (bytes.length % 8 !== 0) throw new InvalidAggregationStateError(`${name}: the distances are not whole float64s`);
-  const view = new DataView(bytes.buffer);
   const distances = LITTLE_ENDIAN
     ? plainArray(new Float64Array(bytes.buffer, 0, bytes.length / 8))
-    : Array.from({ length: bytes.length / 8 }, (_, i) => view.getFloat64(i * 8, true));
+    : Array.from({ length: bytes.length / 8 }, (_, i) => new DataView(bytes.buffer).getFloat64(i * 8, true));
   if (!distances.every(Number.isFinite)) throw new InvalidAggregationStateError(`${name}: a distance is not a finite number`);
   return distances;
 }
