@@ -205,7 +205,7 @@ export function formatMeterTotals(totals: MeterTotals): string {
 // Every usage record is a flat bag of counters, so one walk serves all kinds.
 type Counters = Record<string, Record<string, number>>;
 
-/** A service label's usage with every counter mapped by `f` (given the counter's name and its same counter in `other`). */
+/** A service label's usage with every counter mapped by `f` (given the counter's value, resource, name and kind). */
 function mapCounters(usage: ServiceUsage, f: (value: number, resource: string, name: string, kind: ResourceKind) => number): ServiceUsage {
   const mapped = emptyServiceUsage();
   for (const kind of Object.keys(mapped) as ResourceKind[]) {
