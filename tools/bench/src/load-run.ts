@@ -57,16 +57,16 @@ export async function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Runs `body` against a fresh stack (`npm start` in a new temp data dir) and always stops the stack (SIGINT, then
- * wait) and removes the dir, whatever happens.
- */
-/**
  * Shards for a fleet, as a deployment would size them: about 700 unicorns a shard. The aggregation's window state
  * holds about 1,000 unicorns' full open minutes in its budget; at 1,000 a shard it overflows at every minute's end
  * and falls back to writing minutes pending (measured: aggregation lag past 100 s at N = 5,000 on 5 shards).
  */
 export const shardsFor = (unicorns: number): number => Math.max(2, Math.ceil(unicorns / 700));
 
+/**
+ * Runs `body` against a fresh stack (`npm start` in a new temp data dir) and always stops the stack (SIGINT, then
+ * wait) and removes the dir, whatever happens.
+ */
 export async function withStack<T>(context: BenchContext, lifetimeMs: number, shards: number, body: (stack: RunningStack) => Promise<T>, stackOptions: { readonly deployedWindows?: boolean } = {}): Promise<T> {
   const dataDir = await makeTempDir('wildrydes-bench-');
   let stack: RunningStack | undefined;
