@@ -1,6 +1,6 @@
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  formatStatusTime, RESOURCE_NAMES, WINDOW_MS, type HealthReader, type MinuteSummary, type MinuteSummaryReader, type UnicornHealthView,
+  formatStatusTime, healthyState, RESOURCE_NAMES, WINDOW_MS, type HealthReader, type MinuteSummary, type MinuteSummaryReader, type UnicornHealthView,
 } from '@wildrydes/domain';
 import { DynamoDbInvalidItemError } from './dynamodb.errors';
 import { fromHealthItem } from './health-item.mapper';
@@ -8,7 +8,8 @@ import { fromShardItem, SHARD_RECORD_KIND } from './shard-last-seen.mapper';
 
 /**
  * The whole `UnicornHealth` table in one paged Scan: unicorn items (state as of the last transition) and the shards'
- * last-seen records (ADR 9), joined so each unicorn carries the newest reading time known. The table holds ~190
+ * last-seen records (ADR 9), joined so each unicorn carries the newest reading time known. A unicorn with no item
+ * yet (healthy since its first reading) is read from the record that carries it. The table holds ~190
  * bytes a unicorn: a scan of 10,000 unicorns reads ~2 MB, ~240 RRU eventually consistent, so readers poll it every
  * few seconds, not per request.
  */
@@ -27,6 +28,7 @@ export class DynamoDbHealthReader implements HealthReader {
   async readAll(): Promise<UnicornHealthView[]> {
     const states = new Map<string, UnicornHealthView>();
     const lastSeen = new Map<string, number>();
+    const unstored = new Map<string, UnicornHealthView>();
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(new ScanCommand({
@@ -36,7 +38,12 @@ export class DynamoDbHealthReader implements HealthReader {
       }));
       for (const item of page.Items ?? []) {
         if (item['Kind'] === SHARD_RECORD_KIND) {
-          for (const [name, time] of fromShardItem(this.tableName, item).lastSeen) lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
+          const record = fromShardItem(this.tableName, item);
+          for (const [name, time] of record.lastSeen) lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
+          for (const [name, at] of record.unstored ?? []) {
+            const time = record.lastSeen.get(name)!;
+            if (time > (unstored.get(name)?.lastSeen ?? -Infinity)) unstored.set(name, { state: healthyState(name, time, at), lastSeen: time });
+          }
         } else {
           const { state } = fromHealthItem(this.tableName, item);
           states.set(state.name, { state, lastSeen: state.lastReadingTime });
@@ -44,6 +51,7 @@ export class DynamoDbHealthReader implements HealthReader {
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey !== undefined);
+    for (const [name, view] of unstored) if (!states.has(name)) states.set(name, view);
     return [...states.values()]
       .map((view) => ({ state: view.state, lastSeen: Math.max(view.lastSeen, lastSeen.get(view.state.name) ?? -Infinity) }))
       .sort((a, b) => (a.state.name < b.state.name ? -1 : a.state.name > b.state.name ? 1 : 0));

@@ -212,5 +212,16 @@ describe('DynamoDbHealthStore', () => {
       const item = { ...toShardItem(record, 1), LastSeen: gzipSync(Buffer.from('no-tab-here')) };
       expect(() => fromShardItem(TABLE, item)).toThrow(/shard record shardId-000000000000 has a malformed line/);
     });
+
+    it('refuses an unstored unicorn it cannot read back: a missing number, or a name the record does not know', () => {
+      const at = { latitude: 1, longitude: 2, magicPoints: 3, healthPoints: 4 };
+      const item = toShardItem({ ...record, unstored: new Map([['A', at]]) }, 1);
+      expect(fromShardItem(TABLE, item).unstored).toEqual(new Map([['A', at]]));
+      for (const line of ['A\t1\t2\t3', 'A\t1\t2\tthree\t4', 'Z\t1\t2\t3\t4']) {
+        const bad = { ...item, Unstored: gzipSync(Buffer.from(line)) };
+        expect(() => fromShardItem(TABLE, bad)).toThrow(/shard record shardId-000000000000 has a malformed unstored line/);
+      }
+      expect(() => fromShardItem(TABLE, { ...item, Unstored: 'A' })).toThrow(/non-binary Unstored/);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ShardLastSeen, StoredShardLastSeen } from '@wildrydes/domain';
+import type { ShardLastSeen, StoredShardLastSeen, UnstoredHealth } from '@wildrydes/domain';
 import { DynamoDbInvalidItemError } from './dynamodb.errors';
 
 /**
@@ -15,7 +15,9 @@ export const isShardRecordKey = (name: string): boolean => name.startsWith(SHARD
 /**
  * The record as one item: `name<TAB>ms before the watermark` lines, gzipped into one binary attribute. Names of a
  * fleet share most of their letters, so it takes a few bytes per unicorn: ~5 KB for 1,000 unicorns (5 WRU a save),
- * and a shard of 50,000 stays far below DynamoDB's 400 KB item limit.
+ * and a shard of 50,000 stays far below DynamoDB's 400 KB item limit. Unicorns without a stored state yet add a
+ * `name<TAB>latitude<TAB>longitude<TAB>magic<TAB>health` line each to a second gzipped attribute, `Unstored`
+ * (~15 bytes a unicorn), absent when there are none; each batch of the health handler writes a few of them away.
  */
 export function toShardItem(record: ShardLastSeen, version: number): Record<string, unknown> {
   const lines = [...record.lastSeen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, time]) => `${name}\t${record.watermark - time}`);
@@ -28,17 +30,19 @@ export function toShardItem(record: ShardLastSeen, version: number): Record<stri
     ...(record.arrivedUntil === undefined ? {} : { ArrivedUntil: record.arrivedUntil }),
     Unicorns: record.lastSeen.size,
     LastSeen: gzipSync(Buffer.from(lines.join('\n'), 'utf8')),
+    ...(record.unstored === undefined || record.unstored.size === 0 ? {} : { Unstored: encodeUnstored(record.unstored) }),
     Version: version,
   };
 }
 
 export function fromShardItem(tableName: string, item: Record<string, unknown>): StoredShardLastSeen {
   const invalid = (why: string): DynamoDbInvalidItemError => new DynamoDbInvalidItemError(tableName, `shard record ${String(item['ShardId'])} ${why}`);
-  const { ShardId, Watermark, SavedAt, Version, LastSeen, ArrivedUntil } = item;
+  const { ShardId, Watermark, SavedAt, Version, LastSeen, ArrivedUntil, Unstored } = item;
   if (typeof ShardId !== 'string') throw invalid('has no ShardId');
   if (typeof Watermark !== 'number' || typeof SavedAt !== 'number' || typeof Version !== 'number') throw invalid('has no numeric Watermark, SavedAt or Version');
   if (!(LastSeen instanceof Uint8Array)) throw invalid('has no binary LastSeen');
   if (ArrivedUntil !== undefined && typeof ArrivedUntil !== 'number') throw invalid('has a non-numeric ArrivedUntil');
+  if (Unstored !== undefined && !(Unstored instanceof Uint8Array)) throw invalid('has a non-binary Unstored');
   const lastSeen = new Map<string, number>();
   const text = gunzipSync(LastSeen).toString('utf8');
   for (const line of text === '' ? [] : text.split('\n')) {
@@ -47,5 +51,30 @@ export function fromShardItem(tableName: string, item: Record<string, unknown>):
     if (tab <= 0 || !Number.isFinite(age)) throw invalid(`has a malformed line "${line.slice(0, 80)}"`);
     lastSeen.set(line.slice(0, tab), Watermark - age);
   }
-  return { shardId: ShardId, watermark: Watermark, savedAt: SavedAt, ...(ArrivedUntil === undefined ? {} : { arrivedUntil: ArrivedUntil }), lastSeen, version: Version };
+  const unstored = Unstored === undefined ? undefined : decodeUnstored(Unstored, lastSeen, invalid);
+  return {
+    shardId: ShardId, watermark: Watermark, savedAt: SavedAt, ...(ArrivedUntil === undefined ? {} : { arrivedUntil: ArrivedUntil }), lastSeen,
+    ...(unstored === undefined ? {} : { unstored }), version: Version,
+  };
+}
+
+function encodeUnstored(unstored: ReadonlyMap<string, UnstoredHealth>): Buffer {
+  // Oldest first, as the handler keeps them: its next batches write the oldest away first.
+  const lines = [...unstored].map(([name, at]) => `${name}\t${at.latitude}\t${at.longitude}\t${at.magicPoints}\t${at.healthPoints}`);
+  return gzipSync(Buffer.from(lines.join('\n'), 'utf8'));
+}
+
+function decodeUnstored(
+  bytes: Uint8Array, lastSeen: ReadonlyMap<string, number>, invalid: (why: string) => DynamoDbInvalidItemError,
+): Map<string, UnstoredHealth> {
+  const unstored = new Map<string, UnstoredHealth>();
+  const text = gunzipSync(bytes).toString('utf8');
+  for (const line of text === '' ? [] : text.split('\n')) {
+    const fields = line.split('\t');
+    const [latitude, longitude, magicPoints, healthPoints] = fields.slice(1).map(Number);
+    const numbers = [latitude, longitude, magicPoints, healthPoints].filter((n) => Number.isFinite(n));
+    if (fields.length !== 5 || numbers.length !== 4 || !lastSeen.has(fields[0]!)) throw invalid(`has a malformed unstored line "${line.slice(0, 80)}"`);
+    unstored.set(fields[0]!, { latitude: latitude!, longitude: longitude!, magicPoints: magicPoints!, healthPoints: healthPoints! });
+  }
+  return unstored;
 }

@@ -1,5 +1,6 @@
 import { createAlert, type AlertKind, type UnicornAlert } from '../alert/unicorn-alert';
 import { vitalValue, type Reading, type Vital } from '../reading/reading';
+import type { UnstoredHealth } from '../ports/health-store.port';
 import type { HealthPolicy } from './health-policy';
 
 export type VitalLevel = 'ok' | 'warning' | 'critical';
@@ -51,6 +52,19 @@ const LEVELS: readonly VitalLevel[] = ['ok', 'warning', 'critical'];
 const INTERNED_LEVELS: readonly Levels[] = LEVELS.flatMap((magic) => LEVELS.map((health) => Object.freeze({ MagicPoints: magic, HealthPoints: health })));
 const levelsOf = (magic: VitalLevel, health: VitalLevel): Levels => INTERNED_LEVELS[LEVELS.indexOf(magic) * 3 + LEVELS.indexOf(health)]!;
 const OK_LEVELS = levelsOf('ok', 'ok');
+
+/** The state of a unicorn healthy since its first reading, from what its shard's record keeps of it. */
+export function healthyState(name: string, lastReadingTime: number, at: UnstoredHealth): UnicornHealthState {
+  return {
+    name, lastReadingTime, latitude: at.latitude, longitude: at.longitude,
+    magicPoints: at.magicPoints, healthPoints: at.healthPoints, levels: OK_LEVELS, silent: false,
+  };
+}
+
+/** Whether a state is what a unicorn's first readings give when nothing happened: all levels ok, not silent. */
+export function isHealthy(state: UnicornHealthState): boolean {
+  return state.levels.MagicPoints === 'ok' && state.levels.HealthPoints === 'ok' && !state.silent;
+}
 
 /**
  * Applies a unicorn's readings to its state. Readings at or before the state's latest are ignored, so

@@ -34,6 +34,20 @@ export interface ShardLastSeen {
   readonly arrivedUntil?: number;
   /** Unicorn name → time of its latest reading applied (epoch ms). */
   readonly lastSeen: ReadonlyMap<string, number>;
+  /**
+   * Unicorns of the shard, healthy since their first reading, whose state has no item yet: where each was at its
+   * last reading (the time is in `lastSeen`) and its points. A new unicorn's first state is written a few at a batch
+   * rather than all at once when a fleet starts; until then the scan and the readers take it from here.
+   */
+  readonly unstored?: ReadonlyMap<string, UnstoredHealth>;
+}
+
+/** What a healthy unicorn without a stored state looked like at its last reading (ShardLastSeen.unstored). */
+export interface UnstoredHealth {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly magicPoints: number;
+  readonly healthPoints: number;
 }
 
 export interface StoredShardLastSeen extends ShardLastSeen {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryAlertPublisher, InMemoryHealthStore, InMemoryShardActivity } from '@wildrydes/test-kit';
-import { DEFAULT_HEALTH_POLICY, type Reading } from '@wildrydes/domain';
+import { DEFAULT_HEALTH_POLICY, healthyState, type Reading } from '@wildrydes/domain';
 import { DetectSilence } from './detect-silence.use-case';
 import { TrackHealth } from './track-health.use-case';
 
@@ -44,6 +44,31 @@ describe('DetectSilence', () => {
     ]);
     expect(again.alerts).toEqual([]);
     expect(alerts.published().filter((a) => a.kind === 'UnicornSilent')).toHaveLength(2);
+  });
+
+  it('judges unicorns the record carries without an item, with the record\'s position; an item, where there is one, wins', async () => {
+    // Prepare: no first state written (allowance 0), so the record carries both unicorns; Shadowfax got an item since.
+    const store = new InMemoryHealthStore();
+    const alerts = new InMemoryAlertPublisher();
+    const activity = new InMemoryShardActivity([SHARD]);
+    const track = new TrackHealth(store, alerts, { ...options, firstStateWritesPerBatch: 0 });
+    activity.arrive(SHARD, T0 + 100);
+    await track.execute({ shardId: SHARD, readings: [{ ...reading(0), latitude: 51.5 }, reading(0, 'Shadowfax')], now: T0 + 500 });
+    const [shadowfax] = (await store.listShards()).map((r) => r.unstored?.get('Shadowfax'));
+    await store.applyTransitions([{ state: { ...healthyState('Shadowfax', T0, shadowfax!), latitude: 10 }, expectedVersion: undefined }]);
+    const detect = new DetectSilence(store, alerts, activity, options);
+
+    // Act
+    const first = await detect.execute(T0 + 56_000);
+    const again = await detect.execute(T0 + 70_000);
+
+    // Assess
+    expect(first.alerts.map((a) => [a.name, a.kind, a.readingTime, a.latitude])).toEqual([
+      ['Rocinante', 'UnicornSilent', '2026-11-22 10:00:00.000', 51.5], ['Shadowfax', 'UnicornSilent', '2026-11-22 10:00:00.000', 10],
+    ]);
+    expect(first.conflicts).toEqual([]);
+    expect(again.alerts).toEqual([]);
+    expect((await store.load(['Rocinante', 'Shadowfax'])).get('Rocinante')).toMatchObject({ version: 1, state: { silent: true, latitude: 51.5 } });
   });
 
   it('leaves a shard that is behind to its handler: records kept arriving after its last save', async () => {

@@ -1,5 +1,8 @@
 import { savedBehindStream } from './track-health.use-case';
-import { detectSilence, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type ShardActivity, type UnicornAlert } from '@wildrydes/domain';
+import {
+  detectSilence, healthyState, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type ShardActivity, type StoredHealth,
+  type UnicornAlert,
+} from '@wildrydes/domain';
 
 export interface DetectSilenceResult {
   readonly alerts: readonly UnicornAlert[];
@@ -41,6 +44,8 @@ export class DetectSilence {
 
   async execute(now: number): Promise<DetectSilenceResult> {
     const lastSeen = new Map<string, number>();
+    /** Unicorns with no item yet (healthy since their first reading), as their shard's record has them. */
+    const unstored = new Map<string, StoredHealth>();
     const busyShards: string[] = [];
     const unansweredShards: string[] = [];
     for (const shard of await this.store.listShards()) {
@@ -62,13 +67,21 @@ export class DetectSilence {
         continue;
       }
       for (const [name, time] of shard.lastSeen) {
-        if (now - time > this.options.policy.silenceAfterMs) lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
+        if (now - time <= this.options.policy.silenceAfterMs) continue;
+        lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
+        const at = shard.unstored?.get(name);
+        if (at !== undefined && time >= (unstored.get(name)?.state.lastReadingTime ?? -Infinity)) unstored.set(name, { state: healthyState(name, time, at), version: 0 });
       }
     }
     const stored = await this.store.load([...lastSeen.keys()]);
     const alerts: UnicornAlert[] = [];
     const changes: HealthChange[] = [];
-    for (const [name, { state, version }] of stored) {
+    for (const name of lastSeen.keys()) {
+      const known = stored.get(name) ?? unstored.get(name);
+      if (known === undefined) continue;
+      const { state } = known;
+      // An item, if there is one, wins over the record; without one the write is conditional on there still being none.
+      const version = stored.has(name) ? known.version : undefined;
       const update = detectSilence({ ...state, lastReadingTime: Math.max(state.lastReadingTime, lastSeen.get(name)!) }, now, this.options.policy);
       if (!update.levelsChanged || update.state === undefined) continue;
       alerts.push(...update.alerts);

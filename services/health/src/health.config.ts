@@ -12,6 +12,8 @@ export interface HealthServiceConfig {
   /** The silence scan judges a shard by the clock once its last-seen record is this old (nothing to process). */
   readonly idleShardAfterMs: number;
   readonly maxConflictRetries: number;
+  /** New unicorns' first states written per batch at most; the others wait in their shard's record. */
+  readonly firstStateWritesPerBatch: number;
 }
 
 /**
@@ -36,5 +38,6 @@ export function readHealthConfig(env: Environment): HealthServiceConfig {
     lastSeenSaveIntervalMs,
     idleShardAfterMs: 3 * lastSeenSaveIntervalMs,
     maxConflictRetries: settings.number('HEALTH_MAX_CONFLICT_RETRIES', 3, { min: 0, max: 20 }),
+    firstStateWritesPerBatch: settings.number('HEALTH_FIRST_STATE_WRITES_PER_BATCH', 25, { min: 0, max: 10_000 }),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryAlertPublisher, InMemoryHealthStore } from '@wildrydes/test-kit';
-import { DEFAULT_HEALTH_POLICY, type Reading } from '@wildrydes/domain';
+import { DEFAULT_HEALTH_POLICY, healthyState, type Reading } from '@wildrydes/domain';
 import { TrackHealth } from './track-health.use-case';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
@@ -209,6 +209,42 @@ describe('TrackHealth: silence, judged by the shard\'s own clock', () => {
     expect(alerts.published().filter((a) => a.kind === 'UnicornSilent').map((a) => [a.name, a.readingTime])).toEqual([['Rocinante', '2026-11-22 10:00:12.000']]);
   });
 
+  it('a new instance judges a unicorn its shard\'s record carries without an item, and alerts with the record\'s position', async () => {
+    // Prepare: no first state is written (allowance 0); the first instance saves Rocinante's position in the record.
+    const store = new InMemoryHealthStore();
+    const alerts = new InMemoryAlertPublisher();
+    const keepInRecord = { ...options, firstStateWritesPerBatch: 0 };
+    const first = new TrackHealth(store, alerts, keepInRecord);
+    await first.execute(batch([{ ...reading(0, 150, 'Rocinante'), latitude: 51.5 }, reading(0, 150, 'Shadowfax')]));
+    await first.execute(batch([{ ...reading(12, 150, 'Rocinante'), latitude: 51.6, magicPoints: 120 }, reading(12, 150, 'Shadowfax')]));
+    const successor = new TrackHealth(store, alerts, keepInRecord);
+
+    // Act
+    for (const second of [20, 30, 40, 50, 51, 61]) await successor.execute(batch([reading(second, 150, 'Shadowfax')]));
+
+    // Assess: silent from its last reading, where it was then; its state is written with the alert, and the record's
+    // next save no longer carries it.
+    expect(store.writeCount).toBe(1);
+    expect(alerts.published().map((a) => [a.name, a.kind, a.readingTime, a.latitude])).toEqual([['Rocinante', 'UnicornSilent', '2026-11-22 10:00:12.000', 51.6]]);
+    expect((await store.load(['Rocinante'])).get('Rocinante')?.state).toMatchObject({ silent: true, magicPoints: 120, lastReadingTime: T0 + 12_000 });
+    expect((await store.loadShard(SHARD))?.unstored).toEqual(new Map([['Shadowfax', expect.objectContaining({ latitude: 40.75 })]]));
+  });
+
+  it('takes an item written meanwhile over its unwritten first state: the lost write is re-read and nothing is alerted twice', async () => {
+    // Prepare: Rocinante is first seen healthy; before its first state goes out, another writer stores it silent.
+    const { store, alerts, trackHealth } = setup();
+    await trackHealth.execute(batch([reading(0, 150, 'Rocinante')]));
+    store.interleaveBeforeNextWrite(() => store.applyTransitions([{ state: { ...healthyState('Rocinante', T0, reading(0)), silent: true }, expectedVersion: undefined }]));
+
+    // Act: the next batch's first-state write loses; the re-read finds it silent, and its reading brings it back.
+    const result = await trackHealth.execute(batch([reading(1, 150, 'Rocinante')]));
+
+    // Assess
+    expect(kinds(alerts)).toEqual([['Rocinante', 'UnicornBack']]);
+    expect(result).toMatchObject({ written: 1, failedUnicorns: [] });
+    expect((await store.load(['Rocinante'])).get('Rocinante')).toMatchObject({ version: 2, state: { silent: false, lastReadingTime: T0 + 1_000 } });
+  });
+
   it('judges silence by arrival, so a packed unicorn heard every 25 s is never silent', async () => {
     // Prepare: Rocinante's readings come 25 at a time, 10 s after the pack's last reading; Shadowfax's every second.
     const { alerts, trackHealth } = setup();
@@ -285,23 +321,47 @@ describe('TrackHealth: silence, judged by the shard\'s own clock', () => {
 
 describe('TrackHealth: cost', () => {
   it('takes, once every unicorn is known, about 0.1 writes and no reads per 1,000 readings (100 unicorns, 5 minutes, 1 reading/s)', async () => {
-    // Prepare: the first sight of each unicorn costs one read and one write.
+    // Prepare: the first sight of each unicorn costs one read; its first state is written by one of the next batches.
     const { store, trackHealth } = setup();
     const names = Array.from({ length: 100 }, (_, i) => `Unicorn-${i}`);
-    await trackHealth.execute(batch(names.map((name) => reading(0, 150, name))));
-    const warm = { writes: store.writeCount + store.shardSaveCount, loads: store.loadCount };
+    for (let second = 0; second < 10; second++) await trackHealth.execute(batch(names.map((name) => reading(second, 150, name))));
+    const warm = { unicornWrites: store.writeCount, saves: store.shardSaveCount, loads: store.loadCount };
     let readings = 0;
 
     // Act
-    for (let second = 1; second <= 300; second++) {
+    for (let second = 10; second < 310; second++) {
       await trackHealth.execute(batch(names.map((name) => reading(second, 150, name))));
       readings += names.length;
     }
 
     // Assess: only the shard's record, every 10 s; no unicorn read or written again.
-    expect(warm).toEqual({ writes: 101, loads: 100 });
-    expect(store.writeCount + store.shardSaveCount - warm.writes).toBe(30);
-    expect(((store.writeCount + store.shardSaveCount - warm.writes) * 1000) / readings).toBe(1);
+    expect(warm).toEqual({ unicornWrites: 100, saves: 1, loads: 100 });
+    expect(store.writeCount + store.shardSaveCount - warm.unicornWrites - warm.saves).toBe(30);
+    expect(((store.writeCount + store.shardSaveCount - warm.unicornWrites - warm.saves) * 1000) / readings).toBe(1);
     expect(store.loadCount).toBe(warm.loads);
+  });
+
+  it('spreads a new fleet\'s first states over its next batches, oldest first, and carries the rest in the shard\'s record', async () => {
+    // Prepare: 60 healthy unicorns arrive at once; one comes in low.
+    const { store, alerts, trackHealth } = setup();
+    const names = Array.from({ length: 60 }, (_, i) => `Unicorn-${String(i).padStart(2, '0')}`);
+    const second = (s: number) => batch([...names.map((name) => reading(s, 150, name)), reading(s, 40, 'Shadowfax')]);
+
+    // Act
+    await trackHealth.execute(second(0));
+    const afterFirst = { written: store.writeCount, unstored: [...(await store.loadShard(SHARD))?.unstored?.keys() ?? []] };
+    await trackHealth.execute(second(1));
+    const afterSecond = store.writeCount;
+    for (let s = 2; s < 11; s++) await trackHealth.execute(second(s));
+
+    // Assess: the transition at once; no healthy first state in the burst, then 25 a batch, oldest first.
+    expect(kinds(alerts)).toEqual([['Shadowfax', 'VitalCritical']]);
+    expect(afterFirst).toEqual({ written: 1, unstored: names });
+    expect(afterSecond).toBe(26);
+    expect([...(await store.load(names.slice(0, 25))).keys()]).toEqual(names.slice(0, 25));
+    expect(store.writeCount).toBe(61);
+    expect((await store.loadShard(SHARD))?.unstored).toBeUndefined();
+    // The first states written are the unicorns' states of the batch that wrote them, not of their first sight.
+    expect((await store.load(['Unicorn-59'])).get('Unicorn-59')?.state.lastReadingTime).toBe(T0 + 3_000);
   });
 });

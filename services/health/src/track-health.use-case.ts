@@ -1,6 +1,6 @@
 import {
-  applyReadings, detectSilence, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type Reading,
-  type ShardLastSeen, type StoredHealth, type UnicornAlert,
+  applyReadings, detectSilence, healthyState, isHealthy, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore,
+  type Reading, type ShardLastSeen, type StoredHealth, type UnicornAlert, type UnstoredHealth,
 } from '@wildrydes/domain';
 
 export interface TrackHealthOptions {
@@ -11,6 +11,11 @@ export interface TrackHealthOptions {
   readonly idleShardAfterMs: number;
   /** Re-reads and re-applies after a lost conditional write, this many times at most. */
   readonly maxConflictRetries: number;
+  /**
+   * How many new unicorns' first states a batch writes, at most, besides its transitions. A unicorn healthy since
+   * its first reading needs no item at once: its shard's record carries it until then. Default 25.
+   */
+  readonly firstStateWritesPerBatch?: number;
 }
 
 export interface TrackHealthBatch {
@@ -36,7 +41,7 @@ export interface TrackHealthBatch {
 
 export interface TrackHealthResult {
   readonly alerts: readonly UnicornAlert[];
-  /** Unicorn states written (transitions). */
+  /** Unicorn states written (transitions, and new unicorns' first states). */
   readonly written: number;
   /** Last-seen records saved (0 or 1). */
   readonly lastSeenSaved: number;
@@ -60,7 +65,15 @@ interface ShardView {
    * after the saved arrival were not applied yet (see DetectSilence).
    */
   savedBehind: boolean;
+  /**
+   * The shard's unicorns with no stored state (healthy since their first reading), oldest first: where each was
+   * at its last reading. Saved in the record; each batch writes a few of them (`firstStateWritesPerBatch`).
+   */
+  unstored: Map<string, UnstoredHealth>;
 }
+
+/** The version a cached state has while its unicorn has no item: the first write is conditional on there being none. */
+const NO_ITEM = 0;
 
 /**
  * Applies a shard's batch to its unicorns' health, publishing one `unicorn-alert` per transition, and judges the
@@ -72,6 +85,9 @@ interface ShardView {
  *   one lost conditional write and a re-read, never a wrong result);
  * - a unicorn's state is written only on a transition; "last seen" goes into its shard's record, saved every
  *   `lastSeenSaveIntervalMs`;
+ * - a new unicorn healthy from its first reading is not written at once: when a fleet starts, thousands arrive in
+ *   the same seconds, and writing each one's state would hold up the alerts behind them. Its shard's record carries
+ *   its position and points meanwhile, and each batch writes a few such first states (`firstStateWritesPerBatch`);
  * - the cache and the shard's view are updated only after a batch succeeded, so a failed batch is re-applied
  *   from the same starting point when it is redelivered.
  * Alerts are published before their state is written: if the write then fails, redelivery publishes them again
@@ -110,6 +126,8 @@ export class TrackHealth {
 
     const published = new Map<string, UnicornAlert>();
     const failed = new Set<string>();
+    /** Every state this batch cached, by name: whether the unicorn still has no item is carried to the view. */
+    const touched = new Map<string, StoredHealth>();
     let written = 0;
     let pending = [...new Set([...byUnicorn.keys(), ...this.quietUnicorns(lastArrival, arrivalWatermark)])];
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -122,7 +140,8 @@ export class TrackHealth {
       const alerts: UnicornAlert[] = [];
       const next = new Map<string, StoredHealth>();
       for (const name of pending) {
-        const stored = this.states.get(name);
+        const stored = this.states.get(name) ?? fromRecord(view, name);
+        const hasItem = stored !== undefined && stored.version !== NO_ITEM;
         let update = applyReadings(stored?.state, byUnicorn.get(name) ?? [], this.options.policy);
         if (update.state !== undefined && !update.state.silent) {
           const lastTime = Math.max(update.state.lastReadingTime, lastSeen.get(name) ?? -Infinity);
@@ -133,10 +152,13 @@ export class TrackHealth {
           else if (update.levelsChanged === false && !update.advanced) continue;
         }
         if (update.state === undefined) continue;
-        next.set(name, { state: update.state, version: stored?.version ?? 0 });
+        next.set(name, { state: update.state, version: stored?.version ?? NO_ITEM });
         alerts.push(...update.alerts.filter((a) => !published.has(a.alertId)));
-        if (update.levelsChanged) changes.push({ state: update.state, expectedVersion: stored?.version });
+        // A unicorn without an item that stays healthy waits for its turn among the first states below.
+        const healthyWithoutItem = !hasItem && update.alerts.length === 0 && isHealthy(update.state);
+        if (update.levelsChanged && !healthyWithoutItem) changes.push({ state: update.state, expectedVersion: hasItem ? stored.version : undefined });
       }
+      if (attempt === 0) changes.push(...this.firstStatesDue(view, next, changes));
       const withAlerts = new Set(alerts.map((a) => a.name));
       try {
         await this.alerts.publish(alerts);
@@ -154,7 +176,11 @@ export class TrackHealth {
       }
       written += writable.length - conflicts.length;
       // States not written keep the stored version: the next conditional write checks against it.
-      for (const [name, stored] of next) if (!failed.has(name) && !lost.has(name)) this.states.set(name, stored);
+      for (const [name, stored] of next) {
+        if (failed.has(name) || lost.has(name)) continue;
+        this.states.set(name, stored);
+        touched.set(name, stored);
+      }
       // A lost race means the cached state was stale: re-read it and apply the same readings again.
       conflicts.forEach((name) => this.states.delete(name));
       pending = [...conflicts];
@@ -164,6 +190,11 @@ export class TrackHealth {
       const previous = view.lastSeen.get(name);
       if (previous === undefined) lastSeen.delete(name);
       else lastSeen.set(name, previous);
+    }
+    for (const [name, stored] of touched) {
+      if (failed.has(name)) continue;
+      if (stored.version === NO_ITEM) view.unstored.set(name, stored.state);
+      else view.unstored.delete(name);
     }
     view.lastArrival = lastArrival;
     view.arrivalWatermark = arrivalWatermark;
@@ -178,6 +209,24 @@ export class TrackHealth {
       if (watermark - time > this.options.policy.silenceAfterMs && this.states.get(name)?.state.silent !== true) quiet.push(name);
     }
     return quiet;
+  }
+
+  /**
+   * The oldest first states still unwritten, up to the batch's allowance: written over no item, so a unicorn that
+   * got one meanwhile (the silence scan) is a conflict, re-read and re-applied like any other.
+   */
+  private firstStatesDue(view: ShardView, next: ReadonlyMap<string, StoredHealth>, changes: readonly HealthChange[]): HealthChange[] {
+    const allowance = this.options.firstStateWritesPerBatch ?? 25;
+    if (allowance === 0 || view.unstored.size === 0) return [];
+    const changing = new Set(changes.map((c) => c.state.name));
+    const due: HealthChange[] = [];
+    for (const name of view.unstored.keys()) {
+      if (due.length >= allowance) break;
+      const known = next.get(name) ?? this.states.get(name) ?? fromRecord(view, name);
+      if (known === undefined || known.version !== NO_ITEM || changing.has(name)) continue;
+      due.push({ state: known.state, expectedVersion: undefined });
+    }
+    return due;
   }
 
   private async loadMissing(names: readonly string[]): Promise<void> {
@@ -201,6 +250,7 @@ export class TrackHealth {
       savedWatermark: stored?.watermark ?? -Infinity,
       savedAt: stored?.savedAt ?? -Infinity,
       savedBehind: stored !== undefined && savedBehindStream(stored, this.options.lastSeenSaveIntervalMs),
+      unstored: new Map(stored?.unstored ?? []),
     };
     this.shards.set(shardId, view);
     return view;
@@ -219,6 +269,7 @@ export class TrackHealth {
     const record: ShardLastSeen = {
       shardId: batch.shardId, watermark, savedAt: batch.now, lastSeen,
       ...(Number.isFinite(view.arrivalWatermark) ? { arrivedUntil: view.arrivalWatermark } : {}),
+      ...(view.unstored.size > 0 ? { unstored: view.unstored } : {}),
     };
     const outcome = await this.store.saveShard(record, view.version);
     if (outcome === 'conflict') {
@@ -232,6 +283,16 @@ export class TrackHealth {
     view.savedBehind = savedBehindStream(record, interval);
     return 1;
   }
+}
+
+/**
+ * A unicorn the shard's record carries without an item (healthy since its first reading), not cached here yet: its
+ * state as of the record. Only asked after the store was: an item, if there is one now, was loaded first.
+ */
+function fromRecord(view: ShardView, name: string): StoredHealth | undefined {
+  const at = view.unstored.get(name);
+  const time = view.lastSeen.get(name);
+  return at === undefined || time === undefined ? undefined : { state: healthyState(name, time, at), version: NO_ITEM };
 }
 
 function groupByUnicorn(readings: readonly Reading[]): Map<string, Reading[]> {

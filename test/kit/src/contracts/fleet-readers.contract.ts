@@ -71,6 +71,30 @@ export function healthReaderContract(factory: () => Promise<HealthReaderUnderTes
     await writer.saveShard({ shardId: 'shardId-000000000000', watermark: T0, savedAt: T0, lastSeen: new Map([['Newcomer', T0]]) }, undefined);
     expect(await reader.readAll()).toEqual([]);
   });
+
+  it('reads a unicorn a shard record carries without an item as healthy, where it was at its last reading; an item wins', async () => {
+    // Prepare: Newcomer only in the record; Pegasus in the record too, but it has an item since.
+    const { writer, reader } = await subject();
+    const at = { latitude: 51.5, longitude: -0.12, magicPoints: 140, healthPoints: 130 };
+    const pegasus = aHealthState('Pegasus', { lastReadingTime: T0 + 1_000, healthPoints: 40, levels: { MagicPoints: 'ok', HealthPoints: 'critical' } });
+    await writer.applyTransitions([{ state: pegasus, expectedVersion: undefined }]);
+    await writer.saveShard({
+      shardId: 'shardId-000000000000', watermark: T0 + 5_000, savedAt: T0, lastSeen: new Map([['Newcomer', T0 + 5_000], ['Pegasus', T0 + 2_000]]),
+      unstored: new Map([['Newcomer', at], ['Pegasus', at]]),
+    }, undefined);
+
+    // Act
+    const views = await reader.readAll();
+
+    // Assess
+    expect(views).toEqual([
+      {
+        state: { name: 'Newcomer', lastReadingTime: T0 + 5_000, ...at, levels: { MagicPoints: 'ok', HealthPoints: 'ok' }, silent: false },
+        lastSeen: T0 + 5_000,
+      },
+      { state: pegasus, lastSeen: T0 + 2_000 },
+    ]);
+  });
 }
 
 /** What every MinuteSummaryReader shares: one unicorn's minutes whose windows start in [from, before), oldest first. */

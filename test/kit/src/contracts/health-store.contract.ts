@@ -184,6 +184,26 @@ export function healthStoreContract(factory: HealthStoreFactory): void {
       expect(await store.load(['Shadowfax'])).toEqual(new Map());
     });
 
+    it('keeps the unicorns it carries without an item, in the order given, and drops them when none are left', async () => {
+      // Prepare: positions and points as a simulated fleet has them (decimal degrees, fractional points).
+      const { store } = await subject();
+      const unstored = new Map([
+        ['Zephyr', { latitude: 40.748817, longitude: -73.985428, magicPoints: 149.25, healthPoints: 120 }],
+        ['Ñandú 🦄', { latitude: -33.4489, longitude: -70.6693, magicPoints: 101, healthPoints: 100.5 }],
+      ]);
+      const saved = { ...record('s', [['Zephyr', T0 + 1_000], ['Ñandú 🦄', T0 + 2_000], ['Shadowfax', T0]]), unstored };
+
+      // Act
+      await store.saveShard(saved, undefined);
+      const loaded = await store.loadShard('s');
+      await store.saveShard(record('s', [['Zephyr', T0 + 3_000]]), 1);
+
+      // Assess
+      expect(loaded).toEqual({ ...saved, version: 1 });
+      expect([...loaded!.unstored!.keys()]).toEqual(['Zephyr', 'Ñandú 🦄']);
+      expect((await store.listShards())[0]).toEqual({ ...record('s', [['Zephyr', T0 + 3_000]]), version: 2 });
+    });
+
     it('loads nothing for a shard never saved, and lists nothing in an empty table', async () => {
       const { store } = await subject();
       expect(await store.loadShard('shardId-000000000009')).toBeUndefined();

@@ -1,5 +1,6 @@
+import { healthyState } from '@wildrydes/domain';
 import type {
-  ApplyOutcome, HealthChange, HealthReader, HealthStore, ShardLastSeen, StoredHealth, StoredShardLastSeen, UnicornHealthView,
+  ApplyOutcome, HealthChange, HealthReader, HealthStore, ShardLastSeen, StoredHealth, StoredShardLastSeen, UnicornHealthView, UnstoredHealth,
 } from '@wildrydes/domain';
 
 type Interleaved = () => Promise<unknown> | unknown;
@@ -50,25 +51,34 @@ export class InMemoryHealthStore implements HealthStore, HealthReader {
 
   async loadShard(shardId: string): Promise<StoredShardLastSeen | undefined> {
     const stored = this.shards.get(shardId);
-    return stored === undefined ? undefined : { ...stored, lastSeen: new Map(stored.lastSeen) };
+    return stored === undefined ? undefined : copyRecord(stored);
   }
 
   async saveShard(record: ShardLastSeen, expectedVersion: number | undefined): Promise<'saved' | 'conflict'> {
     if (this.shards.get(record.shardId)?.version !== expectedVersion) return 'conflict';
-    this.shards.set(record.shardId, { ...record, lastSeen: new Map(record.lastSeen), version: (expectedVersion ?? 0) + 1 });
+    this.shards.set(record.shardId, copyRecord({ ...record, version: (expectedVersion ?? 0) + 1 }));
     this.shardSaveCount++;
     return 'saved';
   }
 
   async listShards(): Promise<StoredShardLastSeen[]> {
-    return [...this.shards.values()].sort((a, b) => (a.shardId < b.shardId ? -1 : 1)).map((r) => ({ ...r, lastSeen: new Map(r.lastSeen) }));
+    return [...this.shards.values()].sort((a, b) => (a.shardId < b.shardId ? -1 : 1)).map(copyRecord);
   }
 
   async readAll(): Promise<UnicornHealthView[]> {
     const lastSeen = new Map<string, number>();
-    for (const shard of this.shards.values()) for (const [name, time] of shard.lastSeen) lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
-    return [...this.items.values()]
-      .map(({ state }) => ({ state: { ...state, levels: { ...state.levels } }, lastSeen: Math.max(state.lastReadingTime, lastSeen.get(state.name) ?? -Infinity) }))
+    const unstored = new Map<string, UnicornHealthView>();
+    for (const shard of this.shards.values()) {
+      for (const [name, time] of shard.lastSeen) lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
+      for (const [name, at] of shard.unstored ?? []) {
+        const time = shard.lastSeen.get(name)!;
+        if (time > (unstored.get(name)?.lastSeen ?? -Infinity)) unstored.set(name, { state: healthyState(name, time, at), lastSeen: time });
+      }
+    }
+    const stored = [...this.items.values()]
+      .map(({ state }) => ({ state: { ...state, levels: { ...state.levels } }, lastSeen: Math.max(state.lastReadingTime, lastSeen.get(state.name) ?? -Infinity) }));
+    return [...stored, ...[...unstored.values()].filter((view) => !this.items.has(view.state.name))]
+      .map((view) => ({ ...view, lastSeen: Math.max(view.lastSeen, lastSeen.get(view.state.name) ?? -Infinity) }))
       .sort((a, b) => (a.state.name < b.state.name ? -1 : a.state.name > b.state.name ? 1 : 0));
   }
 
@@ -77,3 +87,11 @@ export class InMemoryHealthStore implements HealthStore, HealthReader {
     this.interleaved = action;
   }
 }
+
+function copyRecord(record: StoredShardLastSeen): StoredShardLastSeen {
+  const { unstored, ...rest } = record;
+  return { ...rest, lastSeen: new Map(record.lastSeen), ...(unstored === undefined || unstored.size === 0 ? {} : { unstored: new Map([...unstored].map(([name, at]) => [name, pick(at)])) }) };
+}
+
+/** Only what the table keeps of an unstored unicorn (the handler passes its whole state). */
+const pick = ({ latitude, longitude, magicPoints, healthPoints }: UnstoredHealth): UnstoredHealth => ({ latitude, longitude, magicPoints, healthPoints });
