@@ -72,7 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
         ...(options.msgs === undefined ? {} : { maxRecords: options.msgs }),
         ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
       },
-      { tick: () => rename(simulation.tick()), flushLate: () => rename(simulation.flushLate()), packer: new RecordPacker(options.pack), send },
+      { tick: () => rename(simulation.tick()), flushLate: () => rename(simulation.flushLate()), packer: new RecordPacker(options.pack, { staggered: fleetMode && !options.alignedPacks }), send },
     );
   } catch (error) {
     exitCode = fatal(error);

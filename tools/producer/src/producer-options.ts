@@ -19,6 +19,8 @@ export interface ProducerOptions {
   readonly seed: number;
   readonly scenarios: FleetScenarios;
   readonly pack: number;
+  /** Fleet mode sends every unicorn's packs at the same tick instead of spreading them (the default). */
+  readonly alignedPacks: boolean;
   readonly format: ProducerFormat;
   readonly local: boolean;
   readonly endpoint: string | undefined;
@@ -63,6 +65,7 @@ export function buildProducerCommand(): Command {
         .default([]),
     )
     .addOption(new Option('--pack <k>', 'K readings of one unicorn per Kinesis record, as NDJSON').argParser(wholeNumberArgument(1)).default(1))
+    .addOption(new Option('--aligned-packs', "fleet mode: every unicorn's pack goes out at the same tick (default: spread over K ticks)").default(false))
     .addOption(new Option('--format <v>', 'record format: v1 (integer distance, workshop v1) or v2 (decimal, trailing newline)').choices(['v1', 'v2']).default('v2'))
     .addOption(new Option('--local', 'use the local stack (endpoints from .wildrydes/local.json)').default(false))
     .addOption(new Option('--endpoint <url>', 'Kinesis endpoint URL').argParser(httpUrlArgument).conflicts(['local', 'endpointsFile']))
@@ -94,7 +97,7 @@ export function parseProducerCommandLine(argv: readonly string[], io: { writeOut
   if (exitCode !== undefined) return { kind: 'exit', code: exitCode };
   const raw = command.opts<{
     name: string; stream: string; region?: string; msgs?: number; error: 'yes' | 'no'; fleet?: number; rate: number;
-    duration?: number; seed?: number; scenario: string[]; pack: number; format: ProducerFormat; local: boolean;
+    duration?: number; seed?: number; scenario: string[]; pack: number; alignedPacks: boolean; format: ProducerFormat; local: boolean;
     endpoint?: string; endpointsFile?: string; dryRun: boolean; outageLimit: number;
   }>();
   if (command.args.length > 0) throw new UsageError(`unexpected argument "${command.args[0]}"`);
@@ -113,6 +116,7 @@ export function parseProducerCommandLine(argv: readonly string[], io: { writeOut
       seed: raw.seed ?? Math.floor(Math.random() * 2 ** 31),
       scenarios: toScenarios(raw.scenario, raw.name, raw.error === 'yes'),
       pack: raw.pack,
+      alignedPacks: raw.alignedPacks,
       format: raw.format,
       local: raw.local,
       endpoint: raw.endpoint,

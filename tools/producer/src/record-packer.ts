@@ -8,14 +8,28 @@ export interface PackedRecord {
 
 const utf8 = new TextEncoder();
 
+export interface RecordPackerOptions {
+  /**
+   * Each unicorn's first pack holds 1 to K readings (by a hash of its name), and every pack after it K: the fleet's
+   * packs then go out spread over K ticks, as devices that did not start in the same second send theirs, instead of
+   * every unicorn's pack at the same tick. Default false.
+   */
+  readonly staggered?: boolean;
+}
+
 /**
  * Packs K simulated records of one unicorn into one Kinesis record, as NDJSON. Records of one unicorn share a
  * partition key, so they stay in order on one shard; a pack is sent once full, or by `drain()` at the end.
  */
 export class RecordPacker {
   private readonly open = new Map<string, string[]>();
+  /** Unicorns whose first pack went out: from then on every pack is full. */
+  private readonly started = new Set<string>();
+  private readonly staggered: boolean;
 
-  constructor(private readonly perRecord: number) {}
+  constructor(private readonly perRecord: number, options: RecordPackerOptions = {}) {
+    this.staggered = options.staggered === true && perRecord > 1;
+  }
 
   add(records: readonly SimulatedRecord[]): PackedRecord[] {
     const ready: PackedRecord[] = [];
@@ -26,14 +40,20 @@ export class RecordPacker {
       }
       const lines = this.open.get(record.partitionKey) ?? [];
       lines.push(record.data);
-      if (lines.length >= this.perRecord) {
+      if (lines.length >= this.packSize(record.partitionKey)) {
         this.open.delete(record.partitionKey);
+        if (this.staggered) this.started.add(record.partitionKey);
         ready.push(pack(record.partitionKey, lines));
       } else {
         this.open.set(record.partitionKey, lines);
       }
     }
     return ready;
+  }
+
+  private packSize(partitionKey: string): number {
+    if (!this.staggered || this.started.has(partitionKey)) return this.perRecord;
+    return 1 + (fnv1a(partitionKey) % this.perRecord);
   }
 
   /** The partly filled packs, one per unicorn. */
@@ -59,4 +79,11 @@ export function renameUnicorn(record: SimulatedRecord, from: string, to: string)
     data: record.data.replace(`"Name":${JSON.stringify(from)}`, `"Name":${JSON.stringify(to)}`),
     ...(record.reading === undefined ? {} : { reading: { ...record.reading, name: to } }),
   };
+}
+
+/** FNV-1a over UTF-16 code units: a fixed, evenly spread number per name (not for security). */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
