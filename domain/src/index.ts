@@ -18,6 +18,7 @@ export * from './stream/kinesis-limits';
 export * from './import/import-report';
 export * from './simulation/seeded-random';
 export * from './simulation/fleet-simulation';
+export * from './simulation/staggered-packs';
 export * from './query/archive-columns';
 export * from './query/athena-table.sql';
 export * from './query/workshop-queries';

@@ -98,7 +98,8 @@ function capacitySection(capacity: NonNullable<BenchmarkResults['capacity']>): s
     '- **max lag**: the highest iterator age (how far behind the stream) of health, aggregation and archival, sampled from `status.json` every second.',
     `- **alert p50/p99**: subscriber receipt − the alert's \`readingTime\` (UTC), over the declining unicorn's VitalLow and VitalCritical; ` +
       '**p99 from send** counts from when the reading was sent instead: the simulated fleet time-stamps each unicorn\'s readings ' +
-      'a fixed 0–999 ms after the tick that sends them, and a packed reading waits in its pack for up to K−1 s.',
+      'a fixed 0–999 ms after the tick that sends them, and a packed reading waits in its pack for up to K−1 s (the producer ' +
+      'staggers the fleet\'s packs: each unicorn\'s first pack holds 1 to K readings, fixed by its name).',
     '- **false alerts**: any other alert while the fleet was sending (a UnicornSilent about a unicorn\'s very last reading is the fleet stopping, not false), except a vital alert about another unicorn that the archive bears out — its reading has the alert\'s value, past the threshold: every unicorn\'s points walk at random, and over 5 minutes one of thousands may cross 100; such alerts are counted beside ("borne out by the readings").',
     '- **lost**: readings sent (and refused) − distinct (name, StatusTime) readings in the archive (DuckDB over the raw archive).',
     '- **minutes stored/expected**: items in `UnicornSensorData` against the (unicorn, minute) pairs the readings span.',

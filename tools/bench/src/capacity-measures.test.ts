@@ -109,6 +109,20 @@ describe('packWaitMs', () => {
   ])('reading %i with pack %i (last reading %i) waits %i s', (index, pack, lastIndex, seconds) => {
     expect(packWaitMs(index, pack, lastIndex)).toBe(seconds * 1000);
   });
+
+  it.each([
+    // index, first pack, expected wait in s (pack 25, last reading 59)
+    [0, 7, 6],
+    [6, 7, 0],
+    [7, 7, 24], // the first full pack: readings 7–31
+    [31, 7, 0],
+    [32, 7, 24],
+    [57, 7, 2], // the last, partial pack (57–59) leaves with the unicorn's last reading
+    [0, 1, 0],
+    [1, 1, 24],
+  ])('staggered: reading %i, first pack of %i, waits %i s', (index, firstPack, seconds) => {
+    expect(packWaitMs(index, 25, 59, 1_000, firstPack)).toBe(seconds * 1000);
+  });
 });
 
 describe('readingPhaseMs', () => {

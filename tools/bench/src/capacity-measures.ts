@@ -101,12 +101,14 @@ export function classifyAlerts(
 
 /**
  * How long a reading waited in the producer's pack before it was sent, at one reading a second: the pack of K
- * readings leaves with its K-th reading, or with the unicorn's last reading at the end of the run.
- * `index` is the reading's position among its unicorn's readings (0 first), `lastIndex` that of the last one.
+ * readings leaves with its K-th reading, or with the unicorn's last reading at the end of the run. The unicorn's
+ * first pack holds `firstPack` readings (the producer staggers a fleet's packs: `staggeredFirstPackSize`; K when
+ * aligned). `index` is the reading's position among its unicorn's readings (0 first), `lastIndex` that of the last.
  */
-export function packWaitMs(index: number, pack: number, lastIndex: number, tickMs = 1_000): number {
+export function packWaitMs(index: number, pack: number, lastIndex: number, tickMs = 1_000, firstPack = pack): number {
   if (pack <= 1) return 0;
-  const leavesWith = Math.min(Math.floor(index / pack) * pack + pack - 1, Math.max(index, lastIndex));
+  const packEnd = index < firstPack ? firstPack - 1 : firstPack + Math.floor((index - firstPack) / pack) * pack + pack - 1;
+  const leavesWith = Math.min(packEnd, Math.max(index, lastIndex));
   return (leavesWith - index) * tickMs;
 }
 

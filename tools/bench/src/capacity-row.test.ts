@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatusTime } from '@wildrydes/domain';
+import { formatStatusTime, staggeredFirstPackSize } from '@wildrydes/domain';
 import { buildCapacityRow, type CapacityObservations } from './capacity-row';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
@@ -55,21 +55,23 @@ describe('buildCapacityRow', () => {
   });
 
   it('subtracts the time a reading waited in its pack for the latency from send', () => {
-    // Prepare: packs of 25 leave with readings 24, 49 and (the partial one) 59; the alerts' readings are 25 and 50
+    // Prepare: Bucephalus' staggered first pack holds 21 readings, so its packs leave with readings 20, 45 and (the
+    // partial one) 59; the alerts' readings are 21 and 46
     const packed = observations({
       pack: 25,
       producer: { readings: 6_000, records: 300, seconds: 60, readingsPerSecond: 100, throttled: 0, failed: 0 },
       processedRecords: 300,
       alerts: [
-        { alertId: 'low', name: 'Bucephalus', kind: 'VitalLow', readingTime: at(25), receivedAt: T0 + 49_900 },
-        { alertId: 'crit', name: 'Bucephalus', kind: 'VitalCritical', readingTime: at(50), receivedAt: T0 + 60_000 },
+        { alertId: 'low', name: 'Bucephalus', kind: 'VitalLow', readingTime: at(21), receivedAt: T0 + 45_900 },
+        { alertId: 'crit', name: 'Bucephalus', kind: 'VitalCritical', readingTime: at(46), receivedAt: T0 + 60_000 },
       ],
     });
 
     // Act
     const row = buildCapacityRow(packed);
 
-    // Assess: 24.9 s and 10 s from the reading; 0.9 s and 1 s from the send (waits of 24 s and 9 s)
+    // Assess: 24.9 s and 14 s from the reading; 0.9 s and 1 s from the send (waits of 24 s and 13 s)
+    expect(staggeredFirstPackSize('Bucephalus', 25)).toBe(21);
     expect(row.mode).toBe('packed');
     expect(row.alertP99Ms).toBe(24_900);
     expect(row.alertFromSendP99Ms).toBe(1_000);

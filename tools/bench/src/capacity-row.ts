@@ -1,4 +1,4 @@
-import { parseStatusTime } from '@wildrydes/domain';
+import { parseStatusTime, staggeredFirstPackSize } from '@wildrydes/domain';
 import {
   SUMMARY_GRACE_MS, classifyAlerts, goalVerdict, packWaitMs, summaryLateness, type ArchivedVitals, type ArrivedSummary, type ReceivedAlert,
 } from './capacity-measures';
@@ -39,7 +39,8 @@ export function buildCapacityRow(o: CapacityObservations): CapacityRow {
     const first = o.archive.declinerFirstReadingMs;
     const index = first === null ? 0 : Math.max(0, Math.round((readingMs - first) / 1000));
     // Sent at its tick (reading time − phase), or later with its pack.
-    fromSend.push(latency + o.declinerPhaseMs - packWaitMs(index, o.pack, Math.max(0, o.archive.declinerReadings - 1)));
+    const firstPack = staggeredFirstPackSize(o.decliningUnicorn, o.pack);
+    fromSend.push(latency + o.declinerPhaseMs - packWaitMs(index, o.pack, Math.max(0, o.archive.declinerReadings - 1), 1_000, firstPack));
   }
   const lateness = summaryLateness(o.summaries, o.archive.closedMinutes, { graceMs: SUMMARY_GRACE_MS, allowedLatenessMs: o.allowedLatenessMs }, parseStatusTime);
   const lostReadings = o.producer.readings + o.producer.failed - o.archive.distinctReadings;

@@ -1,4 +1,4 @@
-import type { SimulatedRecord, TelemetryRecord } from '@wildrydes/domain';
+import { staggeredFirstPackSize, type SimulatedRecord, type TelemetryRecord } from '@wildrydes/domain';
 
 /** A record ready for the stream, with how many NDJSON lines (readings or poison) it carries. */
 export interface PackedRecord {
@@ -53,7 +53,7 @@ export class RecordPacker {
 
   private packSize(partitionKey: string): number {
     if (!this.staggered || this.started.has(partitionKey)) return this.perRecord;
-    return 1 + (fnv1a(partitionKey) % this.perRecord);
+    return staggeredFirstPackSize(partitionKey, this.perRecord);
   }
 
   /** The partly filled packs, one per unicorn. */
@@ -81,9 +81,3 @@ export function renameUnicorn(record: SimulatedRecord, from: string, to: string)
   };
 }
 
-/** FNV-1a over UTF-16 code units: a fixed, evenly spread number per name (not for security). */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
-}
