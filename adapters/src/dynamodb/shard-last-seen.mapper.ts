@@ -17,7 +17,7 @@ export const isShardRecordKey = (name: string): boolean => name.startsWith(SHARD
  * fleet share most of their letters, so it takes a few bytes per unicorn: ~5 KB for 1,000 unicorns (5 WRU a save),
  * and a shard of 50,000 stays far below DynamoDB's 400 KB item limit. Unicorns without a stored state yet add a
  * `name<TAB>latitude<TAB>longitude<TAB>magic<TAB>health` line each to a second gzipped attribute, `Unstored`
- * (~15 bytes a unicorn), absent when there are none; each batch of the health handler writes a few of them away.
+ * (~17 bytes a unicorn: full-precision coordinates), absent when there are none; each batch of the health handler writes a few of them away.
  */
 export function toShardItem(record: ShardLastSeen, version: number): Record<string, unknown> {
   const lines = [...record.lastSeen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, time]) => `${name}\t${record.watermark - time}`);

@@ -14,6 +14,8 @@ export interface HealthServiceConfig {
   readonly maxConflictRetries: number;
   /** New unicorns' first states written per batch at most; the others wait in their shard's record. */
   readonly firstStateWritesPerBatch: number;
+  /** Unicorns without an item a shard's record carries at most; past it first states are written at once. */
+  readonly maxUnstoredPerShard: number;
 }
 
 /**
@@ -39,5 +41,7 @@ export function readHealthConfig(env: Environment): HealthServiceConfig {
     idleShardAfterMs: 3 * lastSeenSaveIntervalMs,
     maxConflictRetries: settings.number('HEALTH_MAX_CONFLICT_RETRIES', 3, { min: 0, max: 20 }),
     firstStateWritesPerBatch: settings.number('HEALTH_FIRST_STATE_WRITES_PER_BATCH', 25, { min: 0, max: 10_000 }),
+    // ~17 bytes each in the record, whose item must stay below DynamoDB's 400 KB.
+    maxUnstoredPerShard: settings.number('HEALTH_MAX_UNSTORED_PER_SHARD', 2_000, { min: 0, max: 10_000 }),
   };
 }

@@ -341,6 +341,21 @@ describe('TrackHealth: cost', () => {
     expect(store.loadCount).toBe(warm.loads);
   });
 
+  it('writes a new unicorn\'s first state at once when its shard\'s record already carries as many as it may', async () => {
+    // Prepare: the record may carry 10 unicorns without an item; 30 arrive at once.
+    const store = new InMemoryHealthStore();
+    const trackHealth = new TrackHealth(store, new InMemoryAlertPublisher(), { ...options, maxUnstoredPerShard: 10 });
+    const names = Array.from({ length: 30 }, (_, i) => `Unicorn-${String(i).padStart(2, '0')}`);
+
+    // Act
+    await trackHealth.execute(batch(names.map((name) => reading(0, 150, name))));
+
+    // Assess
+    expect(store.writeCount).toBe(20);
+    expect([...(await store.loadShard(SHARD))?.unstored?.keys() ?? []]).toEqual(names.slice(0, 10));
+    expect([...(await store.load(names)).keys()]).toEqual(names.slice(10));
+  });
+
   it('spreads a new fleet\'s first states over its next batches, oldest first, and carries the rest in the shard\'s record', async () => {
     // Prepare: 60 healthy unicorns arrive at once; one comes in low.
     const { store, alerts, trackHealth } = setup();

@@ -16,6 +16,12 @@ export interface TrackHealthOptions {
    * its first reading needs no item at once: its shard's record carries it until then. Default 25.
    */
   readonly firstStateWritesPerBatch?: number;
+  /**
+   * How many unicorns without an item a shard's record carries at most (~17 bytes each, gzipped, beside ~4 for every
+   * unicorn's last-seen time): past it, a new unicorn's first state is written at once, so the record stays far below
+   * DynamoDB's 400 KB item limit and its saves cheap. Default 2,000.
+   */
+  readonly maxUnstoredPerShard?: number;
 }
 
 export interface TrackHealthBatch {
@@ -129,6 +135,8 @@ export class TrackHealth {
     /** Every state this batch cached, by name: whether the unicorn still has no item is carried to the view. */
     const touched = new Map<string, StoredHealth>();
     let written = 0;
+    /** Room left in the record for unicorns whose first state waits. */
+    let unstoredRoom = (this.options.maxUnstoredPerShard ?? 2_000) - view.unstored.size;
     let pending = [...new Set([...byUnicorn.keys(), ...this.quietUnicorns(lastArrival, arrivalWatermark)])];
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > this.options.maxConflictRetries) {
@@ -154,9 +162,9 @@ export class TrackHealth {
         if (update.state === undefined) continue;
         next.set(name, { state: update.state, version: stored?.version ?? NO_ITEM });
         alerts.push(...update.alerts.filter((a) => !published.has(a.alertId)));
-        // A unicorn without an item that stays healthy waits for its turn among the first states below.
-        const healthyWithoutItem = !hasItem && update.alerts.length === 0 && isHealthy(update.state);
-        if (update.levelsChanged && !healthyWithoutItem) changes.push({ state: update.state, expectedVersion: hasItem ? stored.version : undefined });
+        // A unicorn without an item that stays healthy waits for its turn among the first states below, room permitting.
+        const waits = !hasItem && update.alerts.length === 0 && isHealthy(update.state) && (view.unstored.has(name) || unstoredRoom-- > 0);
+        if (update.levelsChanged && !waits) changes.push({ state: update.state, expectedVersion: hasItem ? stored.version : undefined });
       }
       if (attempt === 0) changes.push(...this.firstStatesDue(view, next, changes));
       const withAlerts = new Set(alerts.map((a) => a.name));
