@@ -30,7 +30,7 @@ export function toShardItem(record: ShardLastSeen, version: number): Record<stri
     ...(record.arrivedUntil === undefined ? {} : { ArrivedUntil: record.arrivedUntil }),
     Unicorns: record.lastSeen.size,
     LastSeen: gzipSync(Buffer.from(lines.join('\n'), 'utf8')),
-    ...(record.unstored === undefined || record.unstored.size === 0 ? {} : { Unstored: encodeUnstored(record.unstored) }),
+    ...(record.unstored === undefined || record.unstored.size === 0 ? {} : { Unstored: encodeUnstored(record.unstored, record.lastSeen) }),
     Version: version,
   };
 }
@@ -58,9 +58,10 @@ export function fromShardItem(tableName: string, item: Record<string, unknown>):
   };
 }
 
-function encodeUnstored(unstored: ReadonlyMap<string, UnstoredHealth>): Buffer {
-  // Oldest first, as the handler keeps them: its next batches write the oldest away first.
-  const lines = [...unstored].map(([name, at]) => `${name}\t${at.latitude}\t${at.longitude}\t${at.magicPoints}\t${at.healthPoints}`);
+function encodeUnstored(unstored: ReadonlyMap<string, UnstoredHealth>, lastSeen: ReadonlyMap<string, number>): Buffer {
+  // Oldest first, as the handler keeps them: its next batches write the oldest away first. A unicorn the record has
+  // no time for cannot be judged from it, and would make the record unreadable: it is left out.
+  const lines = [...unstored].filter(([name]) => lastSeen.has(name)).map(([name, at]) => `${name}\t${at.latitude}\t${at.longitude}\t${at.magicPoints}\t${at.healthPoints}`);
   return gzipSync(Buffer.from(lines.join('\n'), 'utf8'));
 }
 

@@ -1,7 +1,7 @@
 import { savedBehindStream } from './track-health.use-case';
 import {
-  detectSilence, healthyState, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type ShardActivity, type StoredHealth,
-  type UnicornAlert,
+  detectSilence, healthyState, type AlertPublisher, type HealthChange, type HealthPolicy, type HealthStore, type ShardActivity, type UnicornAlert,
+  type UnicornHealthState,
 } from '@wildrydes/domain';
 
 export interface DetectSilenceResult {
@@ -45,7 +45,7 @@ export class DetectSilence {
   async execute(now: number): Promise<DetectSilenceResult> {
     const lastSeen = new Map<string, number>();
     /** Unicorns with no item yet (healthy since their first reading), as their shard's record has them. */
-    const unstored = new Map<string, StoredHealth>();
+    const unstored = new Map<string, UnicornHealthState>();
     const busyShards: string[] = [];
     const unansweredShards: string[] = [];
     for (const shard of await this.store.listShards()) {
@@ -70,18 +70,18 @@ export class DetectSilence {
         if (now - time <= this.options.policy.silenceAfterMs) continue;
         lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
         const at = shard.unstored?.get(name);
-        if (at !== undefined && time >= (unstored.get(name)?.state.lastReadingTime ?? -Infinity)) unstored.set(name, { state: healthyState(name, time, at), version: 0 });
+        if (at !== undefined && time >= (unstored.get(name)?.lastReadingTime ?? -Infinity)) unstored.set(name, healthyState(name, time, at));
       }
     }
     const stored = await this.store.load([...lastSeen.keys()]);
     const alerts: UnicornAlert[] = [];
     const changes: HealthChange[] = [];
     for (const name of lastSeen.keys()) {
-      const known = stored.get(name) ?? unstored.get(name);
-      if (known === undefined) continue;
-      const { state } = known;
       // An item, if there is one, wins over the record; without one the write is conditional on there still being none.
-      const version = stored.has(name) ? known.version : undefined;
+      const item = stored.get(name);
+      const state = item?.state ?? unstored.get(name);
+      if (state === undefined) continue;
+      const version = item?.version;
       const update = detectSilence({ ...state, lastReadingTime: Math.max(state.lastReadingTime, lastSeen.get(name)!) }, now, this.options.policy);
       if (!update.levelsChanged || update.state === undefined) continue;
       alerts.push(...update.alerts);

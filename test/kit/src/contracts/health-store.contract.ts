@@ -193,8 +193,8 @@ export function healthStoreContract(factory: HealthStoreFactory): void {
       ]);
       const saved = { ...record('s', [['Zephyr', T0 + 1_000], ['Ñandú 🦄', T0 + 2_000], ['Shadowfax', T0]]), unstored };
 
-      // Act
-      await store.saveShard(saved, undefined);
+      // Act: a unicorn the record has no time for cannot be judged from it, and is not kept.
+      await store.saveShard({ ...saved, unstored: new Map([...unstored, ['Timeless', unstored.get('Zephyr')!]]) }, undefined);
       const loaded = await store.loadShard('s');
       await store.saveShard(record('s', [['Zephyr', T0 + 3_000]]), 1);
 

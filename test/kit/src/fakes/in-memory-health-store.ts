@@ -89,8 +89,10 @@ export class InMemoryHealthStore implements HealthStore, HealthReader {
 }
 
 function copyRecord(record: StoredShardLastSeen): StoredShardLastSeen {
+  // As the table's record: an unstored unicorn without a last-seen time is not kept, and an empty list is absent.
   const { unstored, ...rest } = record;
-  return { ...rest, lastSeen: new Map(record.lastSeen), ...(unstored === undefined || unstored.size === 0 ? {} : { unstored: new Map([...unstored].map(([name, at]) => [name, pick(at)])) }) };
+  const kept = [...(unstored ?? [])].filter(([name]) => record.lastSeen.has(name)).map(([name, at]) => [name, pick(at)] as const);
+  return { ...rest, lastSeen: new Map(record.lastSeen), ...(kept.length === 0 ? {} : { unstored: new Map(kept) }) };
 }
 
 /** Only what the table keeps of an unstored unicorn (the handler passes its whole state). */
