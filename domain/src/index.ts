@@ -10,6 +10,7 @@ export * from './window/aggregation-state';
 export * from './window/aggregation-state.codec';
 export * from './health/health-policy';
 export * from './health/evaluate-health';
+export * from './health/fleet-health-views';
 export * from './alert/unicorn-alert';
 export * from './alert/stable-id';
 export * from './archive/archive-layout';

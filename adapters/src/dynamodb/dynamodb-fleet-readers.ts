@@ -1,6 +1,7 @@
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  formatStatusTime, healthyState, RESOURCE_NAMES, WINDOW_MS, type HealthReader, type MinuteSummary, type MinuteSummaryReader, type UnicornHealthView,
+  fleetHealthViews, formatStatusTime, RESOURCE_NAMES, WINDOW_MS, type HealthReader, type MinuteSummary, type MinuteSummaryReader, type ShardLastSeen,
+  type UnicornHealthState, type UnicornHealthView,
 } from '@wildrydes/domain';
 import { DynamoDbInvalidItemError } from './dynamodb.errors';
 import { fromHealthItem } from './health-item.mapper';
@@ -26,9 +27,8 @@ export class DynamoDbHealthReader implements HealthReader {
   }
 
   async readAll(): Promise<UnicornHealthView[]> {
-    const states = new Map<string, UnicornHealthView>();
-    const lastSeen = new Map<string, number>();
-    const unstored = new Map<string, UnicornHealthView>();
+    const states: UnicornHealthState[] = [];
+    const records: ShardLastSeen[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(new ScanCommand({
@@ -37,24 +37,12 @@ export class DynamoDbHealthReader implements HealthReader {
         ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
       }));
       for (const item of page.Items ?? []) {
-        if (item['Kind'] === SHARD_RECORD_KIND) {
-          const record = fromShardItem(this.tableName, item);
-          for (const [name, time] of record.lastSeen) lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
-          for (const [name, at] of record.unstored ?? []) {
-            const time = record.lastSeen.get(name)!;
-            if (time > (unstored.get(name)?.lastSeen ?? -Infinity)) unstored.set(name, { state: healthyState(name, time, at), lastSeen: time });
-          }
-        } else {
-          const { state } = fromHealthItem(this.tableName, item);
-          states.set(state.name, { state, lastSeen: state.lastReadingTime });
-        }
+        if (item['Kind'] === SHARD_RECORD_KIND) records.push(fromShardItem(this.tableName, item));
+        else states.push(fromHealthItem(this.tableName, item).state);
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey !== undefined);
-    for (const [name, view] of unstored) if (!states.has(name)) states.set(name, view);
-    return [...states.values()]
-      .map((view) => ({ state: view.state, lastSeen: Math.max(view.lastSeen, lastSeen.get(view.state.name) ?? -Infinity) }))
-      .sort((a, b) => (a.state.name < b.state.name ? -1 : a.state.name > b.state.name ? 1 : 0));
+    return fleetHealthViews(states, records);
   }
 }
 

@@ -1,4 +1,4 @@
-import { healthyState } from '@wildrydes/domain';
+import { fleetHealthViews } from '@wildrydes/domain';
 import type {
   ApplyOutcome, HealthChange, HealthReader, HealthStore, ShardLastSeen, StoredHealth, StoredShardLastSeen, UnicornHealthView, UnstoredHealth,
 } from '@wildrydes/domain';
@@ -66,20 +66,8 @@ export class InMemoryHealthStore implements HealthStore, HealthReader {
   }
 
   async readAll(): Promise<UnicornHealthView[]> {
-    const lastSeen = new Map<string, number>();
-    const unstored = new Map<string, UnicornHealthView>();
-    for (const shard of this.shards.values()) {
-      for (const [name, time] of shard.lastSeen) lastSeen.set(name, Math.max(time, lastSeen.get(name) ?? -Infinity));
-      for (const [name, at] of shard.unstored ?? []) {
-        const time = shard.lastSeen.get(name)!;
-        if (time > (unstored.get(name)?.lastSeen ?? -Infinity)) unstored.set(name, { state: healthyState(name, time, at), lastSeen: time });
-      }
-    }
-    const stored = [...this.items.values()]
-      .map(({ state }) => ({ state: { ...state, levels: { ...state.levels } }, lastSeen: Math.max(state.lastReadingTime, lastSeen.get(state.name) ?? -Infinity) }));
-    return [...stored, ...[...unstored.values()].filter((view) => !this.items.has(view.state.name))]
-      .map((view) => ({ ...view, lastSeen: Math.max(view.lastSeen, lastSeen.get(view.state.name) ?? -Infinity) }))
-      .sort((a, b) => (a.state.name < b.state.name ? -1 : a.state.name > b.state.name ? 1 : 0));
+    const views = fleetHealthViews([...this.items.values()].map(({ state }) => state), this.shards.values());
+    return views.map((view) => ({ ...view, state: { ...view.state, levels: { ...view.state.levels } } }));
   }
 
   /** Runs `action` once, just before the next conditional write is checked. */
