@@ -132,7 +132,7 @@ export class TrackHealth {
 
     const published = new Map<string, UnicornAlert>();
     const failed = new Set<string>();
-    /** Every state this batch cached, by name: whether the unicorn still has no item is carried to the view. */
+    /** States this batch cached of unicorns without an item, or that had none before it: carried to the view. */
     const touched = new Map<string, StoredHealth>();
     let written = 0;
     /** Room left in the record for unicorns whose first state waits. */
@@ -187,7 +187,7 @@ export class TrackHealth {
       for (const [name, stored] of next) {
         if (failed.has(name) || lost.has(name)) continue;
         this.states.set(name, stored);
-        touched.set(name, stored);
+        if (stored.version === NO_ITEM || view.unstored.has(name) || touched.has(name)) touched.set(name, stored);
       }
       // A lost race means the cached state was stale: re-read it and apply the same readings again.
       conflicts.forEach((name) => this.states.delete(name));

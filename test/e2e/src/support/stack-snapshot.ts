@@ -1,4 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbHealthReader } from '@wildrydes/adapters/dynamodb';
 import { KinesisStreamHistory } from '@wildrydes/adapters/kinesis';
 import { S3ArchiveStore } from '@wildrydes/adapters/s3';
 import { parseStatusTime, RESOURCE_NAMES, type UnicornAlert } from '@wildrydes/domain';
@@ -11,9 +12,12 @@ const WALL_CLOCK_KINDS = new Set(['UnicornSilent', 'UnicornBack']);
 /** What a run of the stack left behind, in a form two runs of the same input can be compared by. */
 export interface StackSnapshot {
   /**
-   * `UnicornHealth`: each unicorn's levels and silence. Not its last reading or a shard's watermark: those are
-   * coalesced by design (saved every 10 s, and refreshed by the wall-clock silence scan, ADR 9), so they depend on
-   * where batches happened to end; the transitions themselves are compared through the alert ids.
+   * `UnicornHealth` as the fleet's readers see it: each unicorn's levels and silence, and the shards with a record.
+   * Not its last reading or a shard's watermark: those are coalesced by design (saved every 10 s, and refreshed by
+   * the wall-clock silence scan, ADR 9), so they depend on where batches happened to end. Nor whether a healthy
+   * unicorn has its own item yet or is still carried by its shard's record: first states are written a few a batch
+   * (ADR 9), so that too depends on how many batches there were. The transitions themselves are compared through the
+   * alert ids.
    */
   readonly health: readonly unknown[];
   /** `UnicornSensorData`: every minute with its readings' identities, without versions and emitted marks. */
@@ -47,9 +51,11 @@ async function scan(stack: LocalStack, table: string): Promise<Record<string, un
 const base64 = (value: unknown): unknown => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value);
 
 export async function snapshotStack(stack: LocalStack): Promise<StackSnapshot> {
-  const health = (await scan(stack, RESOURCE_NAMES.healthTable)).map((item) => typeof item['ShardId'] === 'string'
-    ? { ShardId: item['ShardId'] }
-    : { Name: item['Name'], HealthLevel: item['HealthLevel'], MagicLevel: item['MagicLevel'], Silent: item['Silent'] });
+  const unicorns = (await new DynamoDbHealthReader(stack.clients.documentClient).readAll()).map(({ state }) => (
+    { Name: state.name, HealthLevel: state.levels.HealthPoints, MagicLevel: state.levels.MagicPoints, Silent: state.silent }
+  ));
+  const shards = (await scan(stack, RESOURCE_NAMES.healthTable)).filter((item) => typeof item['ShardId'] === 'string').map((item) => ({ ShardId: item['ShardId'] }));
+  const health = [...unicorns, ...shards];
   const summaries = (await scan(stack, RESOURCE_NAMES.summaryTable)).map((item) => {
     const { Version: _version, EmittedVersion: _emitted, ...rest } = item;
     return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, base64(v)]));
