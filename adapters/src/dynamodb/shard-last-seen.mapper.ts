@@ -71,11 +71,11 @@ function decodeUnstored(
   const unstored = new Map<string, UnstoredHealth>();
   const text = gunzipSync(bytes).toString('utf8');
   for (const line of text === '' ? [] : text.split('\n')) {
-    const fields = line.split('\t');
-    const [latitude, longitude, magicPoints, healthPoints] = fields.slice(1).map(Number);
-    const numbers = [latitude, longitude, magicPoints, healthPoints].filter((n) => Number.isFinite(n));
-    if (fields.length !== 5 || numbers.length !== 4 || !lastSeen.has(fields[0]!)) throw invalid(`has a malformed unstored line "${line.slice(0, 80)}"`);
-    unstored.set(fields[0]!, { latitude: latitude!, longitude: longitude!, magicPoints: magicPoints!, healthPoints: healthPoints! });
+    const [name = '', ...rest] = line.split('\t');
+    const values = rest.map(Number);
+    if (values.length !== 4 || !values.every(Number.isFinite) || !lastSeen.has(name)) throw invalid(`has a malformed unstored line "${line.slice(0, 80)}"`);
+    const [latitude, longitude, magicPoints, healthPoints] = values as [number, number, number, number];
+    unstored.set(name, { latitude, longitude, magicPoints, healthPoints });
   }
   return unstored;
 }

@@ -80,4 +80,3 @@ export function renameUnicorn(record: SimulatedRecord, from: string, to: string)
     ...(record.reading === undefined ? {} : { reading: { ...record.reading, name: to } }),
   };
 }
-
