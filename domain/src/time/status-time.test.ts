@@ -42,6 +42,23 @@ describe('formatting and minutes', () => {
     expect(formatUtcHour(Date.UTC(2017, 4, 6, 7, 47))).toBe('07');
   });
 
+  it('formats any time as its Date fields say, whichever minute it formatted before', () => {
+    const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+    const viaDate = (t: number): string => {
+      const d = new Date(t);
+      return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} ${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}`;
+    };
+    const near = (t: number) => fc.integer({ min: -120_000, max: 120_000 }).map((offset) => t + offset);
+    const times = fc.oneof(
+      fc.integer({ min: -Date.UTC(1900, 0, 1), max: Date.UTC(2199, 11, 31) }),
+      fc.double({ min: -1e12, max: 4e12, noNaN: true }),
+      near(Date.UTC(2026, 11, 31, 23, 59)),
+    );
+    fc.assert(fc.property(fc.array(times, { minLength: 1, maxLength: 20 }), (ts) => {
+      for (const t of ts) expect(formatStatusTime(t)).toBe(viaDate(t));
+    }));
+  });
+
   it.each([
     [Date.UTC(2026, 0, 1, 0, 0, 59, 999), Date.UTC(2026, 0, 1, 0, 0)],
     [Date.UTC(2026, 0, 1, 0, 1, 0, 0), Date.UTC(2026, 0, 1, 0, 1)],

@@ -10,10 +10,23 @@ const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
 const pad3 = (n: number): string => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
 
 /** Formats epoch milliseconds as `YYYY-MM-DD HH:MM:SS.mmm` in UTC. */
-export function formatStatusTime(epochMs: number): string {
-  const d = new Date(epochMs);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${pad3(d.getUTCMilliseconds())}`;
+export function formatStatusTime(time: number): string {
+  const epochMs = Math.trunc(time); // as Date reads it
+  const minute = floorToMinute(epochMs);
+  // The archive formats every reading's time and a batch's readings share a few minutes, so the date and the clock
+  // up to the minute are built once per minute: the Date and its pads cost 1 µs a call, 80 % of the formatting.
+  if (minute !== lastMinute.start) {
+    const d = new Date(minute);
+    lastMinute.start = minute;
+    lastMinute.prefix = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:`;
+  }
+  const withinMinute = epochMs - minute;
+  const seconds = Math.floor(withinMinute / 1000);
+  return `${lastMinute.prefix}${pad2(seconds)}.${pad3(withinMinute - seconds * 1000)}`;
 }
+
+/** The minute `formatStatusTime` formatted last: a cache, so the output still depends on the argument alone. */
+const lastMinute = { start: Number.NaN, prefix: '' };
 
 /** `YYYY-MM-DD` of the UTC day. */
 export function formatUtcDate(epochMs: number): string {
