@@ -177,7 +177,7 @@ function domainSection(d: DomainResults): string[] {
     '',
     runLine(d),
     '',
-    `The domain benchmark (\`npm run bench:domain\`) as printed${d.exitCode === 0 ? '' : ` (it exited with code ${d.exitCode})`}:`,
+    `The domain, handler and stand-in benchmarks (\`npm run bench:domain\`, \`bench:handlers\`, \`bench:stand-ins\`) as printed${d.exitCode === 0 ? '' : ` (one exited with code ${d.exitCode})`}:`,
     '',
     '```text',
     d.output.trimEnd(),
