@@ -9,12 +9,15 @@ const MS_PER_HOUR = 3_600_000;
 const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
 const pad3 = (n: number): string => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
 
+/** The minute `formatStatusTime` formatted last: a cache, so the output still depends on the argument alone. */
+const lastMinute = { start: Number.NaN, prefix: '' };
+
 /** Formats epoch milliseconds as `YYYY-MM-DD HH:MM:SS.mmm` in UTC. */
 export function formatStatusTime(time: number): string {
   const epochMs = Math.trunc(time); // as Date reads it
   const minute = floorToMinute(epochMs);
   // The archive formats every reading's time and a batch's readings share a few minutes, so the date and the clock
-  // up to the minute are built once per minute: the Date and its pads cost 1 µs a call, 80 % of the formatting.
+  // up to the minute are built once per minute (a Date and its pads: about 1 µs a call, against 0.15 µs cached).
   if (minute !== lastMinute.start) {
     const d = new Date(minute);
     lastMinute.start = minute;
@@ -24,9 +27,6 @@ export function formatStatusTime(time: number): string {
   const seconds = Math.floor(withinMinute / 1000);
   return `${lastMinute.prefix}${pad2(seconds)}.${pad3(withinMinute - seconds * 1000)}`;
 }
-
-/** The minute `formatStatusTime` formatted last: a cache, so the output still depends on the argument alone. */
-const lastMinute = { start: Number.NaN, prefix: '' };
 
 /** `YYYY-MM-DD` of the UTC day. */
 export function formatUtcDate(epochMs: number): string {

@@ -92,7 +92,7 @@ export class ArchiveReadings {
 export function groupByHourAndShard(readings: readonly ArchivableReading[]): ArchiveGroup[] {
   const groups = new Map<string, ArchiveGroup>();
   // A batch's readings come in long runs of one hour and shard: the previous reading's group is tried first, and
-  // the partition's text is made only for a new group (per reading it cost a third of the grouping).
+  // the partition's text (a Date and its pads) is made only for a new group, not for every reading.
   let last: { hour: number; shardId: string; group: ArchiveGroup } | undefined;
   for (const { reading, shardId, sequenceNumber } of readings) {
     const hour = Math.floor(reading.time / MS_PER_HOUR);
